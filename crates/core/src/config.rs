@@ -1,0 +1,236 @@
+//! `sigillo.toml`: the one configuration file of a Sigillo data directory.
+//!
+//! Unknown keys are errors, not silently ignored: a typo in a security setting must not
+//! leave the default in force without anyone noticing.
+
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "sigillo.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    #[serde(default)]
+    pub listen: ListenConfig,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default)]
+    pub security: SecurityConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// The name this server gives in greetings and its TLS certificate.
+    pub hostname: String,
+    /// The domain created by `sigillo init`.
+    pub primary_domain: String,
+    /// Where the master key is read from when `SIGILLO_MASTER_KEY` is not set;
+    /// relative paths are relative to the data directory.
+    #[serde(default = "default_master_key_file")]
+    pub master_key_file: PathBuf,
+}
+
+fn default_master_key_file() -> PathBuf {
+    PathBuf::from("master.key")
+}
+
+/// `[listen]`: one socket address per protocol; a missing key means that listener is off.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ListenConfig {
+    pub smtp: Option<SocketAddr>,
+    pub submission: Option<SocketAddr>,
+    pub submissions: Option<SocketAddr>,
+    pub imap: Option<SocketAddr>,
+    pub imaps: Option<SocketAddr>,
+    pub pop3: Option<SocketAddr>,
+    pub pop3s: Option<SocketAddr>,
+    pub https: Option<SocketAddr>,
+}
+
+impl ListenConfig {
+    /// Every configured listener as (name, address), in a stable order.
+    pub fn configured(&self) -> Vec<(&'static str, SocketAddr)> {
+        [
+            ("smtp", self.smtp),
+            ("submission", self.submission),
+            ("submissions", self.submissions),
+            ("imap", self.imap),
+            ("imaps", self.imaps),
+            ("pop3", self.pop3),
+            ("pop3s", self.pop3s),
+            ("https", self.https),
+        ]
+        .into_iter()
+        .filter_map(|(name, addr)| addr.map(|a| (name, a)))
+        .collect()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest message accepted for delivery, in bytes.
+    pub max_message_size: u64,
+    /// Simultaneous connections one IP address may hold on one listener.
+    pub max_connections_per_ip: u32,
+    /// Simultaneous connections a listener accepts in all.
+    pub max_connections: u32,
+    /// Seconds a connection may stay silent before it is closed.
+    pub idle_timeout_secs: u64,
+    /// Default storage quota for a new account, in bytes (0: no quota).
+    pub default_quota: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_size: 50 * 1024 * 1024,
+            max_connections_per_ip: 20,
+            max_connections: 1000,
+            idle_timeout_secs: 300,
+            default_quota: 0,
+        }
+    }
+}
+
+/// Password hashing and key-unlock settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// Argon2id memory cost in KiB for new key slots. OWASP's password storage cheat sheet
+    /// (2024) recommends at least 19 MiB with t=2, p=1; we never go below that.
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// Seconds an account stays unlocked after its last session ends.
+    pub unlock_grace_secs: u64,
+    /// Failed logins from one address for one account before a lockout.
+    pub max_auth_failures: u32,
+    /// Seconds a lockout lasts.
+    pub lockout_secs: u64,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        SecurityConfig {
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            unlock_grace_secs: 300,
+            max_auth_failures: 5,
+            lockout_secs: 900,
+        }
+    }
+}
+
+impl Config {
+    /// A new configuration for `sigillo init`.
+    pub fn new(hostname: &str, primary_domain: &str) -> Self {
+        Config {
+            server: ServerConfig {
+                hostname: hostname.to_string(),
+                primary_domain: primary_domain.to_string(),
+                master_key_file: default_master_key_file(),
+            },
+            listen: ListenConfig::default(),
+            limits: Limits::default(),
+            security: SecurityConfig::default(),
+        }
+    }
+
+    /// Reads `DIR/sigillo.toml`. Parse errors carry the line and column (from `toml`).
+    pub fn load(data_dir: &Path) -> Result<Self, ConfigError> {
+        let path = data_dir.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+        Self::parse(&text, &path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: describe_toml_error(text, &e) })?;
+        config.validate().map_err(|message| ConfigError::Parse { path: path.to_path_buf(), message })?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let s = &self.security;
+        if s.argon2_memory_kib < 19 * 1024 || s.argon2_iterations < 2 || s.argon2_parallelism < 1 {
+            return Err("[security] argon2 parameters are below OWASP's minimum (argon2_memory_kib >= 19456, argon2_iterations >= 2, argon2_parallelism >= 1)".into());
+        }
+        if self.limits.max_message_size == 0 {
+            return Err("[limits] max_message_size must be greater than 0".into());
+        }
+        Ok(())
+    }
+
+    /// The configuration as TOML text, with a header that explains the file.
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string_pretty(self).unwrap_or_default();
+        format!("# Sigillo configuration. Unknown keys are rejected; see README.md for every key.\n\n{body}")
+    }
+
+    pub fn save(&self, data_dir: &Path) -> Result<(), ConfigError> {
+        let path = data_dir.join(CONFIG_FILE);
+        std::fs::write(&path, self.to_toml()).map_err(|source| ConfigError::Write { path, source })
+    }
+
+    pub fn master_key_path(&self, data_dir: &Path) -> PathBuf {
+        data_dir.join(&self.server.master_key_file)
+    }
+}
+
+/// Turns a toml error into one line: "line L, column C: message".
+fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim().to_string();
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let mut c = Config::new("mail.example.org", "example.org");
+        c.listen.smtp = Some("127.0.0.1:2525".parse().unwrap());
+        let parsed = Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap();
+        assert_eq!(parsed, c);
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let text = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n[listen]\nsmtp = \"not an address\"\n";
+        let err = Config::parse(text, Path::new("s.toml")).unwrap_err().to_string();
+        assert!(err.contains("line 5"), "{err}");
+        let err = Config::parse("[server]\nhostname = \"h\"\nprimary_domain = \"d\"\ntypo = 1\n", Path::new("s.toml")).unwrap_err().to_string();
+        assert!(err.contains("line 4") && err.contains("typo"), "{err}");
+    }
+
+    #[test]
+    fn rejects_weak_argon2() {
+        let text = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n[security]\nargon2_memory_kib = 1024\n";
+        assert!(Config::parse(text, Path::new("s.toml")).is_err());
+    }
+}

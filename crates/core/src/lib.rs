@@ -1,0 +1,10 @@
+//! Types shared by every Sigillo crate: configuration, addresses, the clock.
+#![forbid(unsafe_code)]
+
+pub mod address;
+pub mod clock;
+pub mod config;
+pub mod durable;
+
+pub use address::{Address, AddressError};
+pub use config::{Config, ConfigError};
