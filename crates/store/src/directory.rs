@@ -1,0 +1,372 @@
+//! The directory: domains, accounts, key slots and the audit log, in one SQLCipher
+//! database keyed by the server's directory key.
+
+use crate::{Result, StoreError, sqlcipher};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use sigillo_core::clock::unix_now;
+use sigillo_crypto::Key32;
+use sigillo_crypto::slots::KeySlot;
+use std::path::Path;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS domains (
+    name TEXT PRIMARY KEY,
+    created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS accounts (
+    id TEXT PRIMARY KEY,
+    address TEXT NOT NULL UNIQUE,
+    domain TEXT NOT NULL REFERENCES domains(name),
+    created INTEGER NOT NULL,
+    role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin', 'auditor')),
+    certified INTEGER NOT NULL DEFAULT 0,
+    quota INTEGER NOT NULL DEFAULT 0,
+    sealing_public_key BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS key_slots (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('password', 'app', 'recovery')),
+    label TEXT NOT NULL DEFAULT '',
+    scopes TEXT NOT NULL DEFAULT '',
+    slot TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS one_password_slot ON key_slots(account_id) WHERE kind = 'password';
+CREATE UNIQUE INDEX IF NOT EXISTS one_recovery_slot ON key_slots(account_id) WHERE kind = 'recovery';
+CREATE TABLE IF NOT EXISTS audit_log (
+    seq INTEGER PRIMARY KEY,
+    time INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotKind {
+    Password,
+    App,
+    Recovery,
+}
+
+impl SlotKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SlotKind::Password => "password",
+            SlotKind::App => "app",
+            SlotKind::Recovery => "recovery",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self> {
+        match text {
+            "password" => Ok(SlotKind::Password),
+            "app" => Ok(SlotKind::App),
+            "recovery" => Ok(SlotKind::Recovery),
+            other => Err(StoreError::Invalid(format!("unknown key slot kind {other}"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SlotRecord {
+    pub id: i64,
+    pub kind: SlotKind,
+    pub label: String,
+    /// Protocols an app password may be used for ("imap pop3 smtp"); empty for other kinds.
+    pub scopes: String,
+    pub slot: KeySlot,
+    pub created: i64,
+}
+
+/// A key slot to store: what it is, and the wrapped keys.
+#[derive(Debug, Clone)]
+pub struct NewSlot {
+    pub kind: SlotKind,
+    pub label: String,
+    pub scopes: String,
+    pub slot: KeySlot,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub id: String,
+    pub address: String,
+    pub domain: String,
+    pub created: i64,
+    pub role: String,
+    pub certified: bool,
+    pub quota: u64,
+    pub sealing_public_key: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub id: String,
+    pub address: String,
+    pub domain: String,
+    pub role: String,
+    pub certified: bool,
+    pub quota: u64,
+    pub sealing_public_key: Vec<u8>,
+}
+
+/// One entry of the hash-chained audit log.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub time: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+pub struct Directory {
+    conn: Connection,
+}
+
+impl Directory {
+    pub fn create(path: &Path, key: &Key32) -> Result<Self> {
+        if path.exists() {
+            return Err(StoreError::Exists(path.display().to_string()));
+        }
+        let conn = sqlcipher::open_encrypted(path, key, true)?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Directory { conn })
+    }
+
+    pub fn open(path: &Path, key: &Key32) -> Result<Self> {
+        let conn = sqlcipher::open_encrypted(path, key, false)?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Directory { conn })
+    }
+
+    // ---- domains ----
+
+    pub fn add_domain(&self, name: &str) -> Result<()> {
+        let inserted = self.conn.execute("INSERT OR IGNORE INTO domains(name, created) VALUES (?1, ?2)", params![name, unix_now()])?;
+        if inserted == 0 {
+            return Err(StoreError::Exists(format!("domain {name}")));
+        }
+        Ok(())
+    }
+
+    pub fn has_domain(&self, name: &str) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT 1 FROM domains WHERE name = ?1", [name], |_| Ok(())).optional()?.is_some())
+    }
+
+    pub fn list_domains(&self) -> Result<Vec<(String, usize)>> {
+        let mut stmt = self.conn.prepare("SELECT d.name, (SELECT count(*) FROM accounts a WHERE a.domain = d.name) FROM domains d ORDER BY d.name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Removes a domain that has no accounts left.
+    pub fn remove_domain(&self, name: &str) -> Result<()> {
+        let accounts: i64 = self.conn.query_row("SELECT count(*) FROM accounts WHERE domain = ?1", [name], |r| r.get(0))?;
+        if accounts > 0 {
+            return Err(StoreError::Invalid(format!("domain {name} still has {accounts} account(s); delete them first")));
+        }
+        if self.conn.execute("DELETE FROM domains WHERE name = ?1", [name])? == 0 {
+            return Err(StoreError::NotFound(format!("domain {name}")));
+        }
+        Ok(())
+    }
+
+    // ---- accounts ----
+
+    /// Creates the account and its slots in one transaction.
+    pub fn create_account(&mut self, account: &NewAccount, slots: &[NewSlot]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        if tx.query_row("SELECT 1 FROM domains WHERE name = ?1", [&account.domain], |_| Ok(())).optional()?.is_none() {
+            return Err(StoreError::NotFound(format!("domain {} (add it with `sigillo domain add`)", account.domain)));
+        }
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO accounts(id, address, domain, created, role, certified, quota, sealing_public_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![account.id, account.address, account.domain, unix_now(), account.role, account.certified, account.quota as i64, account.sealing_public_key],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::Exists(format!("account {}", account.address)));
+        }
+        for slot in slots {
+            insert_slot(&tx, &account.id, slot)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn account(&self, address: &str) -> Result<Option<AccountRecord>> {
+        Ok(self
+            .conn
+            .query_row("SELECT id, address, domain, created, role, certified, quota, sealing_public_key FROM accounts WHERE address = ?1", [address], account_from_row)
+            .optional()?)
+    }
+
+    pub fn list_accounts(&self) -> Result<Vec<AccountRecord>> {
+        let mut stmt = self.conn.prepare("SELECT id, address, domain, created, role, certified, quota, sealing_public_key FROM accounts ORDER BY address")?;
+        let rows = stmt.query_map([], account_from_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    pub fn set_certified(&self, account_id: &str, certified: bool) -> Result<()> {
+        self.conn.execute("UPDATE accounts SET certified = ?2 WHERE id = ?1", params![account_id, certified])?;
+        Ok(())
+    }
+
+    pub fn delete_account(&self, account_id: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM accounts WHERE id = ?1", [account_id])?;
+        Ok(())
+    }
+
+    // ---- key slots ----
+
+    pub fn slots(&self, account_id: &str) -> Result<Vec<SlotRecord>> {
+        let mut stmt = self.conn.prepare("SELECT id, kind, label, scopes, slot, created FROM key_slots WHERE account_id = ?1 ORDER BY kind = 'app', id")?;
+        let rows = stmt.query_map([account_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?, r.get(5)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, label, scopes, slot, created) = row?;
+            out.push(SlotRecord { id, kind: SlotKind::parse(&kind)?, label, scopes, slot: KeySlot::from_json(&slot)?, created });
+        }
+        Ok(out)
+    }
+
+    /// Replaces the account's password or recovery slot in one UPDATE: atomic, and its cost
+    /// does not depend on the size of the mailbox.
+    pub fn replace_slot(&self, account_id: &str, kind: SlotKind, slot: &KeySlot) -> Result<()> {
+        let changed = self.conn.execute("UPDATE key_slots SET slot = ?3, created = ?4 WHERE account_id = ?1 AND kind = ?2", params![account_id, kind.as_str(), slot.to_json(), unix_now()])?;
+        if changed != 1 {
+            return Err(StoreError::NotFound(format!("{} slot", kind.as_str())));
+        }
+        Ok(())
+    }
+
+    pub fn add_slot(&self, account_id: &str, slot: &NewSlot) -> Result<i64> {
+        insert_slot(&self.conn, account_id, slot)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Removes one app-password slot; password and recovery slots are never removed alone.
+    pub fn remove_app_slot(&self, account_id: &str, slot_id: i64) -> Result<()> {
+        if self.conn.execute("DELETE FROM key_slots WHERE account_id = ?1 AND id = ?2 AND kind = 'app'", params![account_id, slot_id])? == 0 {
+            return Err(StoreError::NotFound(format!("app password {slot_id}")));
+        }
+        Ok(())
+    }
+
+    /// Replaces every slot and the public key in one transaction: after a reset that
+    /// discards mail, no old slot may survive to unlock the old mailbox key.
+    pub fn replace_all_keys(&mut self, account_id: &str, sealing_public_key: &[u8], slots: &[NewSlot]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM key_slots WHERE account_id = ?1", [account_id])?;
+        tx.execute("UPDATE accounts SET sealing_public_key = ?2 WHERE id = ?1", params![account_id, sealing_public_key])?;
+        for slot in slots {
+            insert_slot(&tx, account_id, slot)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ---- audit log ----
+
+    /// Appends an entry whose hash commits to the previous entry's hash, so editing,
+    /// removing or reordering any entry breaks the chain from there on.
+    pub fn audit(&mut self, actor: &str, action: &str, subject: &str, detail: &str) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let prev: Option<(i64, String)> = tx.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let (seq, prev_hash) = prev.map_or((1, "0".repeat(64)), |(s, h)| (s + 1, h));
+        let time = unix_now();
+        let hash = audit_hash(seq, time, actor, action, subject, detail, &prev_hash);
+        tx.execute(
+            "INSERT INTO audit_log(seq, time, actor, action, subject, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![seq, time, actor, action, subject, detail, prev_hash, hash],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare("SELECT seq, time, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(AuditEntry { seq: r.get(0)?, time: r.get(1)?, actor: r.get(2)?, action: r.get(3)?, subject: r.get(4)?, detail: r.get(5)?, prev_hash: r.get(6)?, hash: r.get(7)? })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+}
+
+/// Verifies a chain of audit entries; returns the seq of the first bad entry.
+pub fn verify_audit_chain(entries: &[AuditEntry]) -> std::result::Result<(), i64> {
+    let mut prev = "0".repeat(64);
+    let mut expected_seq = 1;
+    for e in entries {
+        if e.seq != expected_seq || e.prev_hash != prev || audit_hash(e.seq, e.time, &e.actor, &e.action, &e.subject, &e.detail, &e.prev_hash) != e.hash {
+            return Err(e.seq);
+        }
+        prev = e.hash.clone();
+        expected_seq += 1;
+    }
+    Ok(())
+}
+
+fn audit_hash(seq: i64, time: i64, actor: &str, action: &str, subject: &str, detail: &str, prev_hash: &str) -> String {
+    // Length-prefixed fields: no two different entries serialise to the same bytes.
+    let mut h = Sha256::new();
+    for field in [seq.to_string().as_str(), time.to_string().as_str(), actor, action, subject, detail, prev_hash] {
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+fn insert_slot(conn: &Connection, account_id: &str, slot: &NewSlot) -> Result<()> {
+    conn.execute(
+        "INSERT INTO key_slots(account_id, kind, label, scopes, slot, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![account_id, slot.kind.as_str(), slot.label, slot.scopes, slot.slot.to_json(), unix_now()],
+    )?;
+    Ok(())
+}
+
+fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRecord> {
+    Ok(AccountRecord {
+        id: r.get(0)?,
+        address: r.get(1)?,
+        domain: r.get(2)?,
+        created: r.get(3)?,
+        role: r.get(4)?,
+        certified: r.get(5)?,
+        quota: r.get::<_, i64>(6)?.max(0) as u64,
+        sealing_public_key: r.get(7)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_chain_detects_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Key32::generate().unwrap();
+        let mut d = Directory::create(&dir.path().join("d.db"), &key).unwrap();
+        for i in 0..4 {
+            d.audit("cli", "test", &format!("s{i}"), "").unwrap();
+        }
+        let mut entries = d.audit_entries().unwrap();
+        assert_eq!(verify_audit_chain(&entries), Ok(()));
+        entries[2].detail = "edited".into();
+        assert_eq!(verify_audit_chain(&entries), Err(3));
+        let mut entries = d.audit_entries().unwrap();
+        entries.remove(1);
+        assert_eq!(verify_audit_chain(&entries), Err(3));
+        drop(d);
+        assert!(matches!(Directory::open(&dir.path().join("d.db"), &Key32::generate().unwrap()), Err(StoreError::WrongKey(_))));
+    }
+}

@@ -1,0 +1,123 @@
+//! The sealed spool: mail that arrives while its owner is locked out of reach.
+//!
+//! Each message is one file `spool/<account>/<id>.sealed`, sealed to the account's public
+//! key ([`sigillo_crypto::sealing`]): the server can write it but cannot read it back.
+//! Folder, flags and date travel inside the seal, so even they are not on disk in clear.
+//! Files are written to a dot-file, fsync'd, renamed and the directory fsync'd: a file
+//! with a final name is complete and durable.
+
+use crate::{Result, StoreError};
+use serde::{Deserialize, Serialize};
+use sigillo_core::clock::unix_now_millis;
+use sigillo_core::durable;
+use sigillo_crypto::{Key32, random, sealing};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 4] = b"SGS1";
+const SUFFIX: &str = ".sealed";
+
+/// What a spool file holds once opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpoolEntry {
+    pub mailbox: String,
+    pub flags: Vec<String>,
+    pub internal_date: i64,
+    pub raw: Vec<u8>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    mailbox: String,
+    flags: Vec<String>,
+    internal_date: i64,
+}
+
+/// A spool file waiting to be merged.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// Unique id (the file stem); ids sort in arrival order.
+    pub id: String,
+    pub path: PathBuf,
+}
+
+/// Seals `entry` to `public_key` and stores it durably; returns the spool id.
+pub fn deposit(spool_dir: &Path, public_key: &[u8], entry: &SpoolEntry) -> Result<String> {
+    durable::create_private_dir(spool_dir)?;
+    let header = serde_json::to_vec(&Header { mailbox: entry.mailbox.clone(), flags: entry.flags.clone(), internal_date: entry.internal_date })
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(8 + header.len() + entry.raw.len()));
+    plain.extend_from_slice(MAGIC);
+    plain.extend_from_slice(&(header.len() as u32).to_be_bytes());
+    plain.extend_from_slice(&header);
+    plain.extend_from_slice(&entry.raw);
+    let sealed = sealing::seal(public_key, &plain)?;
+
+    let id = format!("{:016x}-{}", unix_now_millis(), random::hex_id()?);
+    let tmp = spool_dir.join(format!(".{id}.tmp"));
+    let path = spool_dir.join(format!("{id}{SUFFIX}"));
+    {
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
+        file.write_all(&sealed)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, &path)?;
+    durable::sync_dir(spool_dir)?;
+    Ok(id)
+}
+
+/// The complete spool files, oldest first. Half-written temp files are not listed.
+pub fn pending(spool_dir: &Path) -> Result<Vec<Pending>> {
+    let entries = match std::fs::read_dir(spool_dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(id) = name.strip_suffix(SUFFIX).filter(|_| !name.starts_with('.')) {
+            out.push(Pending { id: id.to_string(), path: entry.path() });
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// Opens a spool file with the account's sealing seed.
+pub fn open(seed: &Key32, path: &Path) -> Result<SpoolEntry> {
+    let sealed = std::fs::read(path)?;
+    let plain = sealing::open(seed, &sealed)?;
+    let bad = || StoreError::Invalid(format!("{} is not a Sigillo spool file", path.display()));
+    if plain.len() < 8 || &plain[..4] != MAGIC {
+        return Err(bad());
+    }
+    let header_len = u32::from_be_bytes([plain[4], plain[5], plain[6], plain[7]]) as usize;
+    let header_end = 8usize.checked_add(header_len).filter(|&end| end <= plain.len()).ok_or_else(bad)?;
+    let header: Header = serde_json::from_slice(&plain[8..header_end]).map_err(|_| bad())?;
+    Ok(SpoolEntry { mailbox: header.mailbox, flags: header.flags, internal_date: header.internal_date, raw: plain[header_end..].to_vec() })
+}
+
+/// Removes a merged spool file, durably.
+pub fn remove(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
+    if let Some(dir) = path.parent() {
+        durable::sync_dir(dir)?;
+    }
+    Ok(())
+}
+
+/// Removes the spool of an account that is being deleted or reset.
+pub fn destroy(spool_dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(spool_dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
