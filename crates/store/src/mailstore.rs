@@ -259,10 +259,17 @@ impl MailStore {
         if tx.execute("INSERT OR IGNORE INTO merged_spool(id, merged) VALUES (?1, ?2)", params![spool_id, unix_now()])? == 0 {
             return Ok(false);
         }
-        // A message sealed for a mailbox that was deleted meanwhile goes to INBOX.
+        // The folder named inside the seal is created if it is missing (an import of a
+        // Maildir with folders); a name we cannot use sends the message to INBOX.
         let mut name = canonical_name(mailbox);
         if mailbox_id(&tx, &name).is_err() {
-            name = "INBOX".into();
+            match validate_name(&name) {
+                Ok(valid) => {
+                    insert_mailbox(&tx, &valid, None)?;
+                    name = valid;
+                }
+                Err(_) => name = "INBOX".into(),
+            }
         }
         append_in(&tx, &name, std::slice::from_ref(&message))?;
         tx.commit()?;

@@ -46,5 +46,8 @@ fn tune(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Sorts and temporary indexes stay in memory, never in a temp file.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Deleted content is overwritten, so a deleted key slot or message does not linger
+    // in free pages (still encrypted, but crypto-shredding means gone).
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(())
 }

@@ -1,0 +1,33 @@
+//! Accounts and their credentials.
+//!
+//! - [`accounts`]: creating an account (keys, slots, mailbox), changing and resetting its
+//!   password, app passwords, deleting it (crypto-shred: keys first, then files);
+//! - [`login`]: checking a secret against the key slots, which *is* unlocking the mailbox;
+//! - [`lockout`]: failed-login counting shared by every protocol.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod lockout;
+pub mod login;
+
+use sigillo_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Deliberately the same for "no such account" and "wrong password": a login reply
+    /// must not tell an attacker which addresses exist.
+    #[error("wrong address or password")]
+    BadCredentials,
+    #[error("too many failed logins; try again in {0} seconds")]
+    LockedOut(u64),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("no account {0}")]
+    NoSuchAccount(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] sigillo_crypto::CryptoError),
+}
+
+pub type Result<T, E = AuthError> = std::result::Result<T, E>;

@@ -1,0 +1,81 @@
+//! Login: a secret is right exactly when it unwraps one of the account's key slots, so
+//! checking a password and unlocking the mailbox are the same act. There is no password
+//! hash to compare; the AEAD tag check inside the unwrap is constant-time.
+
+use crate::{AuthError, Result};
+use sigillo_crypto::AccountKeys;
+use sigillo_crypto::slots::{KdfParams, KeySlot};
+use sigillo_store::directory::{AccountRecord, SlotKind};
+use sigillo_store::merge::{MergeReport, merge_spool};
+use sigillo_store::{DataDir, Directory, MailStore};
+use std::sync::OnceLock;
+
+/// Where a login comes from; app passwords are scoped to protocols.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Imap,
+    Pop3,
+    Smtp,
+    Web,
+    Cli,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Imap => "imap",
+            Protocol::Pop3 => "pop3",
+            Protocol::Smtp => "smtp",
+            Protocol::Web => "web",
+            Protocol::Cli => "cli",
+        }
+    }
+}
+
+/// An account whose keys are in memory.
+#[derive(Debug)]
+pub struct Unlocked {
+    pub account: AccountRecord,
+    pub keys: AccountKeys,
+    pub via: SlotKind,
+}
+
+/// Checks `secret` against the account's password slot and the app-password slots
+/// scoped to `protocol`. The CLI accepts only the account password.
+pub fn verify(directory: &Directory, address: &str, secret: &[u8], protocol: Protocol) -> Result<Unlocked> {
+    let Some(account) = directory.account(address)? else {
+        burn_equal_time(secret);
+        return Err(AuthError::BadCredentials);
+    };
+    for slot in directory.slots(&account.id)? {
+        let usable = match slot.kind {
+            SlotKind::Password => true,
+            SlotKind::App => protocol != Protocol::Cli && protocol != Protocol::Web && slot.scopes.split_whitespace().any(|s| s == protocol.as_str()),
+            SlotKind::Recovery => false,
+        };
+        if !usable {
+            continue;
+        }
+        if let Ok(keys) = slot.slot.unwrap_keys(secret, account.id.as_bytes()) {
+            return Ok(Unlocked { account, keys, via: slot.kind });
+        }
+    }
+    Err(AuthError::BadCredentials)
+}
+
+/// Opens the unlocked account's mailbox and merges its sealed spool into it.
+pub fn open_mailstore(data: &DataDir, unlocked: &Unlocked) -> Result<(MailStore, MergeReport)> {
+    let mut store = MailStore::open(&data.mailstore_db(&unlocked.account.id), &unlocked.keys.mailbox_key, &unlocked.account.id)?;
+    let report = merge_spool(&mut store, &data.spool_dir(&unlocked.account.id), &unlocked.keys.sealing_seed)?;
+    Ok((store, report))
+}
+
+/// Spends one key derivation on a dummy slot so that "no such account" takes as long as
+/// "wrong password" and the reply time does not reveal which addresses exist.
+fn burn_equal_time(secret: &[u8]) {
+    static DUMMY: OnceLock<Option<KeySlot>> = OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| AccountKeys::generate().ok().and_then(|k| KeySlot::wrap(&k, b"-", KdfParams::OWASP_MINIMUM, b"dummy").ok()));
+    if let Some(slot) = dummy {
+        let _ = slot.unwrap_keys(secret, b"dummy");
+    }
+}
