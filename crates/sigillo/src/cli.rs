@@ -1,0 +1,199 @@
+//! The command line. This is a contract used by outside checks: extend it, don't rename it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "sigillo", version, about = "A mail server whose mailboxes are encrypted under their owners' keys")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct DataArg {
+    /// The data directory (also read from SIGILLO_DATA).
+    #[arg(long = "data", env = "SIGILLO_DATA", value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a new data directory: config, master key, key store, TLS certificate, directory.
+    Init {
+        #[command(flatten)]
+        data: DataArg,
+        /// The first mail domain, e.g. example.org.
+        #[arg(long)]
+        domain: String,
+        /// The server's host name (default: mail.DOMAIN).
+        #[arg(long)]
+        hostname: Option<String>,
+    },
+    /// Run every listener configured under [listen] in DIR/sigillo.toml.
+    Serve {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Try Sigillo: create ./sigillo-demo on first run, then serve it on 127.0.0.1.
+    Demo {
+        /// Where the demo lives.
+        #[arg(long, default_value = "sigillo-demo")]
+        dir: PathBuf,
+    },
+    /// Manage mail domains.
+    #[command(subcommand)]
+    Domain(DomainCommand),
+    /// Manage accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Deliver a message from standard input to local accounts (exit 0 delivered,
+    /// 67 unknown user, 75 temporary failure).
+    Deliver {
+        #[command(flatten)]
+        data: DataArg,
+        /// Folder to deliver into.
+        #[arg(long, default_value = "INBOX")]
+        mailbox: String,
+        #[arg(required = true, value_name = "ADDRESS")]
+        recipients: Vec<String>,
+    },
+    /// Export an account's mail (decrypted with its password) as mbox or Maildir.
+    Export {
+        address: String,
+        #[command(flatten)]
+        data: DataArg,
+        /// File holding the account password (default: read from standard input).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        /// Export only this folder (default: all).
+        #[arg(long)]
+        mailbox: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Mbox)]
+        format: ExportFormat,
+        /// Output file (mbox; default standard output) or directory (Maildir, required).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// Import an mbox file or a Maildir into an account (no password needed: the mail is
+    /// sealed to the account's public key and merged at its next login).
+    Import {
+        address: String,
+        path: PathBuf,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Mbox,
+    Maildir,
+}
+
+#[derive(Subcommand)]
+pub enum DomainCommand {
+    Add {
+        domain: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    Remove {
+        domain: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AccountCommand {
+    /// Create an account; the password comes from --password-file or standard input.
+    Add {
+        address: String,
+        #[command(flatten)]
+        data: DataArg,
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        /// Every message this account sends is certified.
+        #[arg(long)]
+        certified: bool,
+        #[arg(long, value_parser = ["user", "admin", "auditor"], default_value = "user")]
+        role: String,
+        /// Storage quota in bytes (0: none).
+        #[arg(long, default_value_t = 0)]
+        quota: u64,
+    },
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Change the password (rewrites one key slot; mail is untouched).
+    Passwd {
+        address: String,
+        #[command(flatten)]
+        data: DataArg,
+        /// Current password (default: first line of standard input).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        /// New password (default: next line of standard input).
+        #[arg(long)]
+        new_password_file: Option<PathBuf>,
+    },
+    /// Set a new password with the recovery code, or --discard-mail to start empty.
+    Reset {
+        address: String,
+        #[command(flatten)]
+        data: DataArg,
+        #[arg(long, conflicts_with = "discard_mail")]
+        recovery_code_file: Option<PathBuf>,
+        /// Without the recovery code the old mail cannot be decrypted: destroy it.
+        #[arg(long)]
+        discard_mail: bool,
+        #[arg(long)]
+        new_password_file: Option<PathBuf>,
+    },
+    /// Delete the account: keys first (crypto-shred), then files.
+    Delete {
+        address: String,
+        #[command(flatten)]
+        data: DataArg,
+        /// Required: deletion cannot be undone.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// App passwords for mail clients, each scoped to protocols.
+    #[command(subcommand, name = "app-password")]
+    AppPassword(AppPasswordCommand),
+}
+
+#[derive(Subcommand)]
+pub enum AppPasswordCommand {
+    /// Create one (needs the account password); prints it once.
+    Add {
+        address: String,
+        #[command(flatten)]
+        data: DataArg,
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Comma-separated: imap, pop3, smtp.
+        #[arg(long, value_delimiter = ',', default_value = "imap,pop3,smtp")]
+        scopes: Vec<String>,
+    },
+    List {
+        address: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    Revoke {
+        address: String,
+        id: i64,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}

@@ -1,0 +1,27 @@
+//! One module per top-level command.
+
+mod account;
+mod deliver;
+mod demo;
+mod domain;
+mod export;
+mod import;
+pub mod init;
+
+use crate::cli::Command;
+use std::process::ExitCode;
+
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Init { data, domain, hostname } => init::run(&data.dir, &domain, hostname.as_deref()).map(|_| ExitCode::SUCCESS),
+        Command::Serve { data } => crate::server::run(&data.dir, None).map(|()| ExitCode::SUCCESS),
+        Command::Demo { dir } => demo::run(&dir).map(|()| ExitCode::SUCCESS),
+        Command::Domain(cmd) => domain::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Account(cmd) => account::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Deliver { data, mailbox, recipients } => deliver::run(&data.dir, &mailbox, &recipients),
+        Command::Export { address, data, password_file, mailbox, format, output } => {
+            export::run(&data.dir, &address, password_file.as_deref(), mailbox.as_deref(), format, output.as_deref()).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Import { address, path, data } => import::run(&data.dir, &address, &path).map(|()| ExitCode::SUCCESS),
+    }
+}
