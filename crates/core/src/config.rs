@@ -180,6 +180,12 @@ impl Config {
     /// The configuration as TOML text, with a header that explains the file.
     pub fn to_toml(&self) -> String {
         let body = toml::to_string_pretty(self).unwrap_or_default();
+        // Show the admin every listener key, off until uncommented.
+        let hint = "[listen]\n# Each key turns a listener on. Production ports shown; a missing key means off.\n\
+                    # smtp = \"0.0.0.0:25\"\n# submission = \"0.0.0.0:587\"\n# submissions = \"0.0.0.0:465\"\n\
+                    # imap = \"0.0.0.0:143\"\n# imaps = \"0.0.0.0:993\"\n# pop3 = \"0.0.0.0:110\"\n# pop3s = \"0.0.0.0:995\"\n\
+                    # https = \"0.0.0.0:443\"\n";
+        let body = body.replacen("[listen]\n", hint, 1);
         format!("# Sigillo configuration. Unknown keys are rejected; see README.md for every key.\n\n{body}")
     }
 

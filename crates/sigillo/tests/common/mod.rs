@@ -1,0 +1,127 @@
+//! Helpers for end-to-end tests: they run the real `sigillo` binary as a user would.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn sigillo() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sigillo"));
+    cmd.env_remove("SIGILLO_DATA").env_remove("SIGILLO_MASTER_KEY").env("SIGILLO_LOG", "warn");
+    cmd
+}
+
+/// Runs sigillo with `args`, feeding `stdin`.
+pub fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = sigillo().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn sigillo");
+    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    child.wait_with_output().expect("wait for sigillo")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs and asserts success; returns stdout.
+pub fn ok(args: &[&str], stdin: &[u8]) -> String {
+    let out = run(args, stdin);
+    assert!(out.status.success(), "sigillo {args:?} failed: {}{}", text(&out.stdout), text(&out.stderr));
+    text(&out.stdout)
+}
+
+pub struct Server {
+    pub _tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+}
+
+impl Server {
+    pub fn data(&self) -> &str {
+        self.dir.to_str().expect("utf-8 path")
+    }
+}
+
+/// A fresh data dir for domain example.org.
+pub fn init() -> Server {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    ok(&["init", "--data", dir.to_str().expect("path"), "--domain", "example.org"], b"");
+    Server { _tmp: tmp, dir }
+}
+
+/// Creates an account; returns its recovery code.
+pub fn add_account(server: &Server, address: &str, password: &str) -> String {
+    let out = ok(&["account", "add", address, "--data", server.data()], format!("{password}\n").as_bytes());
+    recovery_code(&out)
+}
+
+/// The code printed on the line after "Recovery code" / "New recovery code".
+pub fn recovery_code(stdout: &str) -> String {
+    let mut lines = stdout.lines();
+    while let Some(line) = lines.next() {
+        if line.contains("ecovery code") {
+            return lines.next().expect("code line").trim().to_string();
+        }
+    }
+    panic!("no recovery code in: {stdout}")
+}
+
+pub fn deliver(server: &Server, to: &str, message: &[u8]) {
+    ok(&["deliver", "--data", server.data(), to], message);
+}
+
+pub fn write_file(dir: &Path, name: &str, content: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write file");
+    path.to_str().expect("path").to_string()
+}
+
+/// Exports an account as Maildir and returns each message's bytes, sorted.
+pub fn export_messages(server: &Server, address: &str, password: &str) -> Result<Vec<Vec<u8>>, String> {
+    let out_dir = server._tmp.path().join(format!("export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out = run(&["export", address, "--data", server.data(), "--format", "maildir", "-o", out_dir.to_str().expect("path")], format!("{password}\n").as_bytes());
+    if !out.status.success() {
+        return Err(text(&out.stderr));
+    }
+    let mut messages = Vec::new();
+    for file in walk(&out_dir) {
+        messages.push(std::fs::read(file).expect("read exported"));
+    }
+    messages.sort();
+    let _ = std::fs::remove_dir_all(&out_dir);
+    Ok(messages)
+}
+
+/// Every regular file under `dir`, recursively.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+pub fn message(marker: &str) -> Vec<u8> {
+    format!("From: Sender <sender@remote.example>\r\nTo: alice@example.org\r\nSubject: test {marker}\r\nMessage-ID: <{marker}@remote.example>\r\n\r\nbody {marker}\r\n").into_bytes()
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released for the server to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// Adds `line` (e.g. `https = "127.0.0.1:8443"`) to the `[listen]` table of the config.
+pub fn set_listen(server: &Server, line: &str) {
+    let path = server.dir.join("sigillo.toml");
+    let config = std::fs::read_to_string(&path).expect("read config");
+    assert!(config.contains("[listen]\n"), "config has a [listen] table");
+    std::fs::write(&path, config.replacen("[listen]\n", &format!("[listen]\n{line}\n"), 1)).expect("write config");
+}
