@@ -75,7 +75,12 @@ impl Accounts<'_> {
         let recovery = codes::recovery_code()?;
         let slots = vec![
             NewSlot { kind: SlotKind::Password, label: String::new(), scopes: String::new(), slot: self.slot(keys, password, account_id)? },
-            NewSlot { kind: SlotKind::Recovery, label: String::new(), scopes: String::new(), slot: self.slot(keys, codes::normalize_code(&recovery).as_bytes(), account_id)? },
+            NewSlot {
+                kind: SlotKind::Recovery,
+                label: String::new(),
+                scopes: String::new(),
+                slot: self.slot(keys, codes::normalize_code(&recovery).as_bytes(), account_id)?,
+            },
         ];
         Ok((slots, recovery))
     }
@@ -102,7 +107,12 @@ impl Accounts<'_> {
             remove_mailstore_files(self.data, &account_id);
             return Err(e.into());
         }
-        self.directory.audit(self.actor, "account.create", &address.to_string(), &format!("role={} certified={}", options.role, options.certified))?;
+        self.directory.audit(
+            self.actor,
+            "account.create",
+            &address.to_string(),
+            &format!("role={} certified={}", options.role, options.certified),
+        )?;
         Ok(Created { account_id, recovery_code })
     }
 
@@ -124,8 +134,12 @@ impl Accounts<'_> {
     pub fn reset_with_recovery(&mut self, address: &Address, recovery_code: &str, new_password: &[u8]) -> Result<Zeroizing<String>> {
         check_password_rules(new_password)?;
         let account = self.record(&address.to_string())?;
-        let recovery_slot = self.directory.slots(&account.id)?.into_iter().find(|s| s.kind == SlotKind::Recovery).ok_or(AuthError::BadCredentials)?;
-        let keys = recovery_slot.slot.unwrap_keys(codes::normalize_code(recovery_code).as_bytes(), account.id.as_bytes()).map_err(|_| AuthError::BadCredentials)?;
+        let recovery_slot =
+            self.directory.slots(&account.id)?.into_iter().find(|s| s.kind == SlotKind::Recovery).ok_or(AuthError::BadCredentials)?;
+        let keys = recovery_slot
+            .slot
+            .unwrap_keys(codes::normalize_code(recovery_code).as_bytes(), account.id.as_bytes())
+            .map_err(|_| AuthError::BadCredentials)?;
         let new_code = codes::recovery_code()?;
         let password_slot = self.slot(&keys, new_password, &account.id)?;
         let code_slot = self.slot(&keys, codes::normalize_code(&new_code).as_bytes(), &account.id)?;
@@ -153,15 +167,28 @@ impl Accounts<'_> {
 
     /// Adds an app password for `scopes` (some of imap, pop3, smtp); returns its id and
     /// the generated secret, shown once.
-    pub fn add_app_password(&mut self, address: &Address, password: &[u8], label: &str, scopes: &[String]) -> Result<(i64, Zeroizing<String>)> {
+    pub fn add_app_password(
+        &mut self,
+        address: &Address,
+        password: &[u8],
+        label: &str,
+        scopes: &[String],
+    ) -> Result<(i64, Zeroizing<String>)> {
         if scopes.is_empty() || scopes.iter().any(|s| !APP_SCOPES.contains(&s.as_str())) {
             return Err(AuthError::InvalidInput(format!("app password scopes must be among {}", APP_SCOPES.join(", "))));
         }
         let unlocked = login::verify(self.directory, &address.to_string(), password, Protocol::Cli)?;
         let secret = codes::app_password()?;
         let slot = self.slot(&unlocked.keys, secret.as_bytes(), &unlocked.account.id)?;
-        let id = self.directory.add_slot(&unlocked.account.id, &NewSlot { kind: SlotKind::App, label: label.to_string(), scopes: scopes.join(" "), slot })?;
-        self.directory.audit(self.actor, "app_password.create", &address.to_string(), &format!("id={id} label={label} scopes={}", scopes.join(",")))?;
+        let id = self
+            .directory
+            .add_slot(&unlocked.account.id, &NewSlot { kind: SlotKind::App, label: label.to_string(), scopes: scopes.join(" "), slot })?;
+        self.directory.audit(
+            self.actor,
+            "app_password.create",
+            &address.to_string(),
+            &format!("id={id} label={label} scopes={}", scopes.join(",")),
+        )?;
         Ok((id, secret))
     }
 
@@ -201,10 +228,10 @@ fn remove_mailstore_files(data: &DataDir, account_id: &str) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut path = db.clone().into_os_string();
         path.push(suffix);
-        if let Err(e) = std::fs::remove_file(&path) {
-            if e.kind() != std::io::ErrorKind::NotFound {
-                tracing::warn!(path = ?path, error = %e, "could not remove mailbox file");
-            }
+        if let Err(e) = std::fs::remove_file(&path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(path = ?path, error = %e, "could not remove mailbox file");
         }
     }
 }

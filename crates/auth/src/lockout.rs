@@ -42,7 +42,8 @@ impl Lockout {
     pub fn record_failure(&self, client: &str, account: &str) {
         let mut map = self.map();
         let now = Instant::now();
-        let state = map.entry((client.to_string(), account.to_string())).or_insert(State { failures: 0, first_failure: now, locked_until: None });
+        let state =
+            map.entry((client.to_string(), account.to_string())).or_insert(State { failures: 0, first_failure: now, locked_until: None });
         if now.duration_since(state.first_failure) > self.lockout || state.locked_until.is_some_and(|u| u <= now) {
             *state = State { failures: 0, first_failure: now, locked_until: None };
         }

@@ -50,7 +50,9 @@ pub fn verify(directory: &Directory, address: &str, secret: &[u8], protocol: Pro
     for slot in directory.slots(&account.id)? {
         let usable = match slot.kind {
             SlotKind::Password => true,
-            SlotKind::App => protocol != Protocol::Cli && protocol != Protocol::Web && slot.scopes.split_whitespace().any(|s| s == protocol.as_str()),
+            SlotKind::App => {
+                protocol != Protocol::Cli && protocol != Protocol::Web && slot.scopes.split_whitespace().any(|s| s == protocol.as_str())
+            }
             SlotKind::Recovery => false,
         };
         if !usable {
@@ -74,7 +76,8 @@ pub fn open_mailstore(data: &DataDir, unlocked: &Unlocked) -> Result<(MailStore,
 /// "wrong password" and the reply time does not reveal which addresses exist.
 fn burn_equal_time(secret: &[u8]) {
     static DUMMY: OnceLock<Option<KeySlot>> = OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| AccountKeys::generate().ok().and_then(|k| KeySlot::wrap(&k, b"-", KdfParams::OWASP_MINIMUM, b"dummy").ok()));
+    let dummy =
+        DUMMY.get_or_init(|| AccountKeys::generate().ok().and_then(|k| KeySlot::wrap(&k, b"-", KdfParams::OWASP_MINIMUM, b"dummy").ok()));
     if let Some(slot) = dummy {
         let _ = slot.unwrap_keys(secret, b"dummy");
     }

@@ -47,9 +47,7 @@ impl FromStr for Address {
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
         let trimmed = input.trim();
-        let (local, domain) = trimmed
-            .rsplit_once('@')
-            .ok_or_else(|| AddressError::Shape(input.to_string()))?;
+        let (local, domain) = trimmed.rsplit_once('@').ok_or_else(|| AddressError::Shape(input.to_string()))?;
         if local.is_empty() || domain.is_empty() {
             return Err(AddressError::Shape(input.to_string()));
         }
@@ -101,7 +99,17 @@ mod tests {
 
     #[test]
     fn rejects_bad_addresses() {
-        for bad in ["", "alice", "@example.org", "alice@", "a b@example.org", "a..b@example.org", "alice@exa mple.org", "alice@-x.org", "<a>@x.org"] {
+        for bad in [
+            "",
+            "alice",
+            "@example.org",
+            "alice@",
+            "a b@example.org",
+            "a..b@example.org",
+            "alice@exa mple.org",
+            "alice@-x.org",
+            "<a>@x.org",
+        ] {
             assert!(bad.parse::<Address>().is_err(), "{bad} should be rejected");
         }
         let long = format!("{}@example.org", "a".repeat(65));

@@ -161,7 +161,8 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: describe_toml_error(text, &e) })?;
+        let config: Config =
+            toml::from_str(text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: describe_toml_error(text, &e) })?;
         config.validate().map_err(|message| ConfigError::Parse { path: path.to_path_buf(), message })?;
         Ok(config)
     }
@@ -230,7 +231,8 @@ mod tests {
         let text = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n[listen]\nsmtp = \"not an address\"\n";
         let err = Config::parse(text, Path::new("s.toml")).unwrap_err().to_string();
         assert!(err.contains("line 5"), "{err}");
-        let err = Config::parse("[server]\nhostname = \"h\"\nprimary_domain = \"d\"\ntypo = 1\n", Path::new("s.toml")).unwrap_err().to_string();
+        let err =
+            Config::parse("[server]\nhostname = \"h\"\nprimary_domain = \"d\"\ntypo = 1\n", Path::new("s.toml")).unwrap_err().to_string();
         assert!(err.contains("line 4") && err.contains("typo"), "{err}");
     }
 

@@ -44,8 +44,12 @@ pub fn load_master_key(file: &Path) -> Result<Key32, KeystoreError> {
     let shown = file.display().to_string();
     let mut text = match std::fs::read_to_string(file) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(KeystoreError::MissingMasterKey(shown)),
-        Err(source) => return Err(KeystoreError::Read { path: shown, source }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(KeystoreError::MissingMasterKey(shown));
+        }
+        Err(source) => {
+            return Err(KeystoreError::Read { path: shown, source });
+        }
     };
     let key = Key32::from_hex(&text).map_err(|_| KeystoreError::BadMasterKey(shown));
     text.zeroize();
@@ -103,6 +107,7 @@ impl ServerKeys {
     pub fn save(&self, path: &Path, master: &Key32) -> Result<(), KeystoreError> {
         let plain = zeroize::Zeroizing::new(serde_json::to_vec(self).map_err(|_| KeystoreError::Corrupt(path.display().to_string()))?);
         let sealed = symmetric::seal(master, KEYSTORE_LABEL, &plain)?;
-        sigillo_core::durable::write_atomic(path, &sealed, 0o600).map_err(|source| KeystoreError::Write { path: path.display().to_string(), source })
+        sigillo_core::durable::write_atomic(path, &sealed, 0o600)
+            .map_err(|source| KeystoreError::Write { path: path.display().to_string(), source })
     }
 }

@@ -10,7 +10,7 @@
 use crate::{CryptoError, Key32, random, symmetric};
 use hkdf::Hkdf;
 use sha2::Sha256;
-use x_wing::{Decapsulate, Decapsulator, DecapsulationKey, EncapsulationKey, KeyExport};
+use x_wing::{Decapsulate, DecapsulationKey, Decapsulator, EncapsulationKey, KeyExport};
 
 const VERSION: u8 = 1;
 const KEM_CIPHERTEXT_LEN: usize = x_wing::CIPHERTEXT_SIZE;

@@ -18,7 +18,11 @@ impl Context {
     pub fn open(dir: &Path) -> Result<Self> {
         if !dir.join(sigillo_core::config::CONFIG_FILE).exists() {
             if !dir.exists() {
-                bail!("data directory {} does not exist; create one with `sigillo init --data {} --domain example.org`", dir.display(), dir.display());
+                bail!(
+                    "data directory {} does not exist; create one with `sigillo init --data {} --domain example.org`",
+                    dir.display(),
+                    dir.display()
+                );
             }
             bail!("{} is not a Sigillo data directory (no sigillo.toml); create one with `sigillo init`", dir.display());
         }

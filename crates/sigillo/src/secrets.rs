@@ -28,8 +28,12 @@ impl SecretReader {
         }
         let lines = self.stdin_lines.get_or_insert_with(|| std::io::stdin().lock().lines());
         match lines.next() {
-            Some(line) => non_empty(Zeroizing::new(line.context("cannot read standard input")?.trim_end_matches('\r').to_string()), "standard input"),
-            None => bail!("expected {prompt} on standard input (or pass it with a --*-file option)"),
+            Some(line) => {
+                non_empty(Zeroizing::new(line.context("cannot read standard input")?.trim_end_matches('\r').to_string()), "standard input")
+            }
+            None => {
+                bail!("expected {prompt} on standard input (or pass it with a --*-file option)")
+            }
         }
     }
 }

@@ -48,16 +48,19 @@ fn recovery_code_reset_keeps_mail_and_rotates_the_code() {
     let code_file = write_file(s._tmp.path(), "code", &code.to_lowercase());
     let pw_file = write_file(s._tmp.path(), "newpw", "brand new password\n");
     let bad_code = write_file(s._tmp.path(), "bad", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH");
-    let refused = run(&["account", "reset", ALICE, "--data", s.data(), "--recovery-code-file", &bad_code, "--new-password-file", &pw_file], b"");
+    let refused =
+        run(&["account", "reset", ALICE, "--data", s.data(), "--recovery-code-file", &bad_code, "--new-password-file", &pw_file], b"");
     assert!(!refused.status.success());
 
-    let out = ok(&["account", "reset", ALICE, "--data", s.data(), "--recovery-code-file", &code_file, "--new-password-file", &pw_file], b"");
+    let out =
+        ok(&["account", "reset", ALICE, "--data", s.data(), "--recovery-code-file", &code_file, "--new-password-file", &pw_file], b"");
     let new_code = recovery_code(&out);
     assert_ne!(new_code, code);
     let mail = export_messages(&s, ALICE, "brand new password").unwrap();
     assert_eq!(mail.len(), 2, "all mail is kept");
     assert!(export_messages(&s, ALICE, PASSWORD).is_err());
-    let again = run(&["account", "reset", ALICE, "--data", s.data(), "--recovery-code-file", &code_file, "--new-password-file", &pw_file], b"");
+    let again =
+        run(&["account", "reset", ALICE, "--data", s.data(), "--recovery-code-file", &code_file, "--new-password-file", &pw_file], b"");
     assert!(!again.status.success(), "a used recovery code no longer works");
 }
 
@@ -77,7 +80,8 @@ fn reset_discarding_mail_cannot_read_old_mail() {
     assert!(export_messages(&s, ALICE, PASSWORD).is_err());
     let code_file = write_file(s._tmp.path(), "code", &code);
     let pw_file = write_file(s._tmp.path(), "pw", "another password 1");
-    let old_code = run(&["account", "reset", ALICE, "--data", s.data(), "--recovery-code-file", &code_file, "--new-password-file", &pw_file], b"");
+    let old_code =
+        run(&["account", "reset", ALICE, "--data", s.data(), "--recovery-code-file", &code_file, "--new-password-file", &pw_file], b"");
     assert!(!old_code.status.success(), "the old recovery code opened the old keys only");
     // New mail still works after the reset.
     deliver(&s, ALICE, &message("after-reset"));
@@ -88,14 +92,18 @@ fn reset_discarding_mail_cannot_read_old_mail() {
 fn app_passwords_are_listed_and_revoked_and_never_unlock_the_cli() {
     let s = init();
     add_account(&s, ALICE, PASSWORD);
-    let out = ok(&["account", "app-password", "add", ALICE, "--data", s.data(), "--label", "phone", "--scopes", "imap,smtp"], format!("{PASSWORD}\n").as_bytes());
+    let out = ok(
+        &["account", "app-password", "add", ALICE, "--data", s.data(), "--label", "phone", "--scopes", "imap,smtp"],
+        format!("{PASSWORD}\n").as_bytes(),
+    );
     let secret = out.lines().nth(1).expect("secret line").trim().to_string();
     assert_eq!(secret.split('-').count(), 4, "{out}");
     let listed = ok(&["account", "app-password", "list", ALICE, "--data", s.data()], b"");
     assert!(listed.contains("phone") && listed.contains("imap smtp"), "{listed}");
     // The CLI (export, passwd) accepts only the account password.
     assert!(export_messages(&s, ALICE, &secret).is_err());
-    let bad_scope = run(&["account", "app-password", "add", ALICE, "--data", s.data(), "--scopes", "ftp"], format!("{PASSWORD}\n").as_bytes());
+    let bad_scope =
+        run(&["account", "app-password", "add", ALICE, "--data", s.data(), "--scopes", "ftp"], format!("{PASSWORD}\n").as_bytes());
     assert!(!bad_scope.status.success() && text(&bad_scope.stderr).contains("scopes"));
     let id = listed.split_whitespace().next().expect("id");
     ok(&["account", "app-password", "revoke", ALICE, id, "--data", s.data()], b"");

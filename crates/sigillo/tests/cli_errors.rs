@@ -56,7 +56,10 @@ fn bad_addresses_passwords_and_domains() {
     assert_clean_error(&run(&["account", "add", "bob@example.org", "--data", s.data()], b"short\n"), "too short");
     assert_clean_error(&run(&["account", "add", "bob@example.org", "--data", s.data()], b""), "standard input");
     add_account(&s, "bob@example.org", PASSWORD);
-    assert_clean_error(&run(&["account", "add", "BOB@Example.org", "--data", s.data()], format!("{PASSWORD}\n").as_bytes()), "already exists");
+    assert_clean_error(
+        &run(&["account", "add", "BOB@Example.org", "--data", s.data()], format!("{PASSWORD}\n").as_bytes()),
+        "already exists",
+    );
     assert_clean_error(&run(&["domain", "remove", "example.org", "--data", s.data()], b""), "still has 1 account");
     assert_clean_error(&run(&["domain", "add", "example.org", "--data", s.data()], b""), "already exists");
     ok(&["domain", "add", "second.example", "--data", s.data()], b"");

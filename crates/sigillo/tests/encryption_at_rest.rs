@@ -37,7 +37,12 @@ fn assert_nothing_in_clear(dir: &std::path::Path, needles: &[Vec<u8>]) {
     for file in files {
         let bytes = std::fs::read(&file).expect("read");
         for needle in needles {
-            assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_slice()), "{} contains {:?} in clear", file.display(), String::from_utf8_lossy(needle));
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
+                "{} contains {:?} in clear",
+                file.display(),
+                String::from_utf8_lossy(needle)
+            );
         }
         assert!(!bytes.starts_with(b"SQLite format 3\0"), "{} is a plain SQLite database", file.display());
     }

@@ -15,7 +15,11 @@ fn mbox_import_then_export_round_trips() {
         .collect();
     let mut file = Vec::new();
     for (i, raw) in originals.iter().enumerate() {
-        mbox::write_message(&mut file, &MigratedMessage { mailbox: "INBOX".into(), flags: vec![], internal_date: 1_600_000_000 + i as i64, raw: raw.clone() }).unwrap();
+        mbox::write_message(
+            &mut file,
+            &MigratedMessage { mailbox: "INBOX".into(), flags: vec![], internal_date: 1_600_000_000 + i as i64, raw: raw.clone() },
+        )
+        .unwrap();
     }
     let path = s._tmp.path().join("in.mbox");
     std::fs::write(&path, &file).unwrap();
@@ -34,9 +38,24 @@ fn maildir_import_keeps_folders_and_flags() {
     add_account(&s, ALICE, PASSWORD);
     let src = s._tmp.path().join("Maildir");
     let messages = [
-        MigratedMessage { mailbox: "INBOX".into(), flags: vec!["\\Seen".into()], internal_date: 1_650_000_000, raw: b"Subject: inbox\r\n\r\nhi\r\n".to_vec() },
-        MigratedMessage { mailbox: "Sent".into(), flags: vec!["\\Seen".into()], internal_date: 1_650_000_100, raw: b"Subject: sent\r\n\r\nbye\r\n".to_vec() },
-        MigratedMessage { mailbox: "Projects/Sigillo".into(), flags: vec!["\\Flagged".into()], internal_date: 1_650_000_200, raw: b"Subject: nested\r\n\r\ndeep\r\n".to_vec() },
+        MigratedMessage {
+            mailbox: "INBOX".into(),
+            flags: vec!["\\Seen".into()],
+            internal_date: 1_650_000_000,
+            raw: b"Subject: inbox\r\n\r\nhi\r\n".to_vec(),
+        },
+        MigratedMessage {
+            mailbox: "Sent".into(),
+            flags: vec!["\\Seen".into()],
+            internal_date: 1_650_000_100,
+            raw: b"Subject: sent\r\n\r\nbye\r\n".to_vec(),
+        },
+        MigratedMessage {
+            mailbox: "Projects/Sigillo".into(),
+            flags: vec!["\\Flagged".into()],
+            internal_date: 1_650_000_200,
+            raw: b"Subject: nested\r\n\r\ndeep\r\n".to_vec(),
+        },
     ];
     for (i, m) in messages.iter().enumerate() {
         maildir::write_message(&src, m, i as u64).unwrap();
@@ -44,7 +63,8 @@ fn maildir_import_keeps_folders_and_flags() {
     ok(&["import", ALICE, src.to_str().unwrap(), "--data", s.data()], b"");
     let out_dir = s._tmp.path().join("out");
     ok(&["export", ALICE, "--data", s.data(), "--format", "maildir", "-o", out_dir.to_str().unwrap()], format!("{PASSWORD}\n").as_bytes());
-    let mut back: Vec<MigratedMessage> = maildir::list(&out_dir).unwrap().iter().map(|(f, p)| maildir::read_message(f, p).unwrap()).collect();
+    let mut back: Vec<MigratedMessage> =
+        maildir::list(&out_dir).unwrap().iter().map(|(f, p)| maildir::read_message(f, p).unwrap()).collect();
     back.sort_by_key(|m| m.internal_date);
     assert_eq!(back, messages);
 }

@@ -62,12 +62,20 @@ fn https_listener_serves_over_tls_only_and_stops_cleanly() {
     assert!(!text(&plain.stdout).contains("ok"));
     // TLS 1.1 is refused; TLS 1.2 and 1.3 work, with the certificate for our host name.
     let tls = |flag: &str| {
-        Command::new("openssl").args(["s_client", "-connect", &format!("127.0.0.1:{port}"), flag, "-servername", "mail.example.org"]).stdin(Stdio::null()).output().unwrap()
+        Command::new("openssl")
+            .args(["s_client", "-connect", &format!("127.0.0.1:{port}"), flag, "-servername", "mail.example.org"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
     };
     assert!(!tls("-tls1_1").status.success());
     let v12 = tls("-tls1_2");
     assert!(v12.status.success(), "{}", text(&v12.stderr));
-    assert!(text(&v12.stdout).contains("CN = mail.example.org") || text(&v12.stdout).contains("CN=mail.example.org"), "{}", text(&v12.stdout));
+    assert!(
+        text(&v12.stdout).contains("CN = mail.example.org") || text(&v12.stdout).contains("CN=mail.example.org"),
+        "{}",
+        text(&v12.stdout)
+    );
     assert!(tls("-tls1_3").status.success());
 
     let status = sigterm(&mut child);

@@ -24,7 +24,12 @@ fn import_batch(s: &Server, name: &str, count: usize, expected: &mut Vec<Vec<u8>
     let mut mbox = Vec::new();
     for i in 0..count {
         let raw = message(&format!("{name}-m{i}"));
-        let entry = sigillo_store::migrate::MigratedMessage { mailbox: "INBOX".into(), flags: vec![], internal_date: 1_700_000_000, raw: raw.clone() };
+        let entry = sigillo_store::migrate::MigratedMessage {
+            mailbox: "INBOX".into(),
+            flags: vec![],
+            internal_date: 1_700_000_000,
+            raw: raw.clone(),
+        };
         sigillo_store::migrate::mbox::write_message(&mut mbox, &entry).unwrap();
         expected.push(raw);
     }
@@ -47,7 +52,14 @@ fn kill_nine_during_merge_loses_and_duplicates_nothing() {
     eprintln!("seed {seed}");
     let mut rng = Rng(seed);
     let password_file = write_file(s._tmp.path(), "pw", PASSWORD);
-    let merge = || sigillo().args(["export", ALICE, "--data", s.data(), "--password-file", &password_file, "-o", "/dev/null"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let merge = || {
+        sigillo()
+            .args(["export", ALICE, "--data", s.data(), "--password-file", &password_file, "-o", "/dev/null"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
     let mut expected = Vec::new();
 
     // Calibration: how long one uninterrupted unlock + merge of a batch takes here.

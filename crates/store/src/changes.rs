@@ -34,10 +34,10 @@ pub fn subscribe(account_id: &str) -> broadcast::Receiver<Change> {
 /// Tells every subscriber of the account; a no-op when nobody listens.
 pub fn publish(account_id: &str, change: Change) {
     let mut map = hub().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(sender) = map.get(account_id) {
-        if sender.send(change).is_err() {
-            // Every receiver is gone: forget the channel so the map does not grow forever.
-            map.remove(account_id);
-        }
+    // When every receiver is gone, forget the channel so the map does not grow forever.
+    if let Some(sender) = map.get(account_id)
+        && sender.send(change).is_err()
+    {
+        map.remove(account_id);
     }
 }

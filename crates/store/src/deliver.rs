@@ -43,11 +43,19 @@ pub struct Delivery<'a> {
 
 impl Delivery<'_> {
     /// Delivers `raw` to one local recipient, into `mailbox` (INBOX for normal mail).
-    pub fn deliver(&self, recipient: &Address, raw: &[u8], mailbox: &str, flags: &[String], internal_date: i64) -> Result<Delivered, DeliveryError> {
+    pub fn deliver(
+        &self,
+        recipient: &Address,
+        raw: &[u8],
+        mailbox: &str,
+        flags: &[String],
+        internal_date: i64,
+    ) -> Result<Delivered, DeliveryError> {
         if raw.len() as u64 > self.max_message_size {
             return Err(DeliveryError::TooLarge { size: raw.len(), limit: self.max_message_size });
         }
-        let account = self.directory.account(&recipient.to_string())?.ok_or_else(|| DeliveryError::UnknownRecipient(recipient.to_string()))?;
+        let account =
+            self.directory.account(&recipient.to_string())?.ok_or_else(|| DeliveryError::UnknownRecipient(recipient.to_string()))?;
         if let Some(keys) = self.keyring.keys(&account.id) {
             let mut store = MailStore::open(&self.data.mailstore_db(&account.id), &keys.mailbox_key, &account.id)?;
             store.append(mailbox, NewMessage { raw, flags, internal_date })?;

@@ -164,7 +164,8 @@ impl Directory {
     }
 
     pub fn list_domains(&self) -> Result<Vec<(String, usize)>> {
-        let mut stmt = self.conn.prepare("SELECT d.name, (SELECT count(*) FROM accounts a WHERE a.domain = d.name) FROM domains d ORDER BY d.name")?;
+        let mut stmt =
+            self.conn.prepare("SELECT d.name, (SELECT count(*) FROM accounts a WHERE a.domain = d.name) FROM domains d ORDER BY d.name")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -206,12 +207,18 @@ impl Directory {
     pub fn account(&self, address: &str) -> Result<Option<AccountRecord>> {
         Ok(self
             .conn
-            .query_row("SELECT id, address, domain, created, role, certified, quota, sealing_public_key FROM accounts WHERE address = ?1", [address], account_from_row)
+            .query_row(
+                "SELECT id, address, domain, created, role, certified, quota, sealing_public_key FROM accounts WHERE address = ?1",
+                [address],
+                account_from_row,
+            )
             .optional()?)
     }
 
     pub fn list_accounts(&self) -> Result<Vec<AccountRecord>> {
-        let mut stmt = self.conn.prepare("SELECT id, address, domain, created, role, certified, quota, sealing_public_key FROM accounts ORDER BY address")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, address, domain, created, role, certified, quota, sealing_public_key FROM accounts ORDER BY address")?;
         let rows = stmt.query_map([], account_from_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -229,8 +236,12 @@ impl Directory {
     // ---- key slots ----
 
     pub fn slots(&self, account_id: &str) -> Result<Vec<SlotRecord>> {
-        let mut stmt = self.conn.prepare("SELECT id, kind, label, scopes, slot, created FROM key_slots WHERE account_id = ?1 ORDER BY kind = 'app', id")?;
-        let rows = stmt.query_map([account_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?, r.get(5)?)))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, label, scopes, slot, created FROM key_slots WHERE account_id = ?1 ORDER BY kind = 'app', id")?;
+        let rows = stmt.query_map([account_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?, r.get(5)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, kind, label, scopes, slot, created) = row?;
@@ -242,7 +253,10 @@ impl Directory {
     /// Replaces the account's password or recovery slot in one UPDATE: atomic, and its cost
     /// does not depend on the size of the mailbox.
     pub fn replace_slot(&self, account_id: &str, kind: SlotKind, slot: &KeySlot) -> Result<()> {
-        let changed = self.conn.execute("UPDATE key_slots SET slot = ?3, created = ?4 WHERE account_id = ?1 AND kind = ?2", params![account_id, kind.as_str(), slot.to_json(), unix_now()])?;
+        let changed = self.conn.execute(
+            "UPDATE key_slots SET slot = ?3, created = ?4 WHERE account_id = ?1 AND kind = ?2",
+            params![account_id, kind.as_str(), slot.to_json(), unix_now()],
+        )?;
         if changed != 1 {
             return Err(StoreError::NotFound(format!("{} slot", kind.as_str())));
         }
@@ -256,7 +270,8 @@ impl Directory {
 
     /// Removes one app-password slot; password and recovery slots are never removed alone.
     pub fn remove_app_slot(&self, account_id: &str, slot_id: i64) -> Result<()> {
-        if self.conn.execute("DELETE FROM key_slots WHERE account_id = ?1 AND id = ?2 AND kind = 'app'", params![account_id, slot_id])? == 0 {
+        if self.conn.execute("DELETE FROM key_slots WHERE account_id = ?1 AND id = ?2 AND kind = 'app'", params![account_id, slot_id])? == 0
+        {
             return Err(StoreError::NotFound(format!("app password {slot_id}")));
         }
         Ok(())
@@ -281,7 +296,8 @@ impl Directory {
     /// removing or reordering any entry breaks the chain from there on.
     pub fn audit(&mut self, actor: &str, action: &str, subject: &str, detail: &str) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let prev: Option<(i64, String)> = tx.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let prev: Option<(i64, String)> =
+            tx.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         let (seq, prev_hash) = prev.map_or((1, "0".repeat(64)), |(s, h)| (s + 1, h));
         let time = unix_now();
         let hash = audit_hash(seq, time, actor, action, subject, detail, &prev_hash);
@@ -294,9 +310,19 @@ impl Directory {
     }
 
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare("SELECT seq, time, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq")?;
+        let mut stmt =
+            self.conn.prepare("SELECT seq, time, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq")?;
         let rows = stmt.query_map([], |r| {
-            Ok(AuditEntry { seq: r.get(0)?, time: r.get(1)?, actor: r.get(2)?, action: r.get(3)?, subject: r.get(4)?, detail: r.get(5)?, prev_hash: r.get(6)?, hash: r.get(7)? })
+            Ok(AuditEntry {
+                seq: r.get(0)?,
+                time: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                subject: r.get(4)?,
+                detail: r.get(5)?,
+                prev_hash: r.get(6)?,
+                hash: r.get(7)?,
+            })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -305,13 +331,14 @@ impl Directory {
 /// Verifies a chain of audit entries; returns the seq of the first bad entry.
 pub fn verify_audit_chain(entries: &[AuditEntry]) -> std::result::Result<(), i64> {
     let mut prev = "0".repeat(64);
-    let mut expected_seq = 1;
-    for e in entries {
-        if e.seq != expected_seq || e.prev_hash != prev || audit_hash(e.seq, e.time, &e.actor, &e.action, &e.subject, &e.detail, &e.prev_hash) != e.hash {
+    for (expected_seq, e) in (1..).zip(entries) {
+        if e.seq != expected_seq
+            || e.prev_hash != prev
+            || audit_hash(e.seq, e.time, &e.actor, &e.action, &e.subject, &e.detail, &e.prev_hash) != e.hash
+        {
             return Err(e.seq);
         }
         prev = e.hash.clone();
-        expected_seq += 1;
     }
     Ok(())
 }

@@ -14,8 +14,14 @@ use std::ops::RangeInclusive;
 use std::path::Path;
 
 /// The mailboxes every account has, with their RFC 6154 SPECIAL-USE attributes.
-pub const DEFAULT_MAILBOXES: [(&str, Option<&str>); 6] =
-    [("INBOX", None), ("Sent", Some("\\Sent")), ("Drafts", Some("\\Drafts")), ("Trash", Some("\\Trash")), ("Junk", Some("\\Junk")), ("Archive", Some("\\Archive"))];
+pub const DEFAULT_MAILBOXES: [(&str, Option<&str>); 6] = [
+    ("INBOX", None),
+    ("Sent", Some("\\Sent")),
+    ("Drafts", Some("\\Drafts")),
+    ("Trash", Some("\\Trash")),
+    ("Junk", Some("\\Junk")),
+    ("Archive", Some("\\Archive")),
+];
 
 pub const HIERARCHY_DELIMITER: char = '/';
 
@@ -192,13 +198,15 @@ impl MailStore {
             let uids: Vec<u32> = select_uids(&tx, source, &[1..=u32::MAX])?;
             move_rows(&tx, source, target, &uids)?;
         } else {
-            tx.execute("UPDATE mailboxes SET name = ?2 WHERE id = ?1", params![source, to])?;
+            // Children are listed before the parent is renamed: renaming "A" to "A/B"
+            // must not find the renamed mailbox itself among A's children.
             let prefix = format!("{from}{HIERARCHY_DELIMITER}");
             let children: Vec<(i64, String)> = {
                 let mut stmt = tx.prepare("SELECT id, name FROM mailboxes WHERE substr(name, 1, length(?1)) = ?1")?;
                 let rows = stmt.query_map([&prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 rows.collect::<std::result::Result<_, _>>()?
             };
+            tx.execute("UPDATE mailboxes SET name = ?2 WHERE id = ?1", params![source, to])?;
             for (id, name) in children {
                 let renamed = format!("{to}{HIERARCHY_DELIMITER}{}", &name[prefix.len()..]);
                 tx.execute("UPDATE mailboxes SET name = ?2 WHERE id = ?1", params![id, renamed])?;
@@ -297,7 +305,9 @@ impl MailStore {
     /// Metadata of the messages whose UIDs fall in `ranges`, ascending by UID.
     pub fn fetch_meta(&self, mailbox: &str, ranges: &[RangeInclusive<u32>]) -> Result<Vec<MessageMeta>> {
         let id = mailbox_id(&self.conn, &canonical_name(mailbox))?;
-        let mut stmt = self.conn.prepare_cached("SELECT uid, modseq, flags, internal_date, size FROM messages WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3 ORDER BY uid")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT uid, modseq, flags, internal_date, size FROM messages WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3 ORDER BY uid",
+        )?;
         let mut out = Vec::new();
         for range in ranges {
             let rows = stmt.query_map(params![id, range.start(), range.end()], meta_from_row)?;
@@ -321,14 +331,23 @@ impl MailStore {
     }
 
     /// STORE (RFC 9051 §6.4.6) with optional UNCHANGEDSINCE (RFC 7162 §3.1.3).
-    pub fn store_flags(&mut self, mailbox: &str, ranges: &[RangeInclusive<u32>], op: FlagOp, flags: &[String], unchanged_since: Option<u64>) -> Result<FlagsStored> {
+    pub fn store_flags(
+        &mut self,
+        mailbox: &str,
+        ranges: &[RangeInclusive<u32>],
+        op: FlagOp,
+        flags: &[String],
+        unchanged_since: Option<u64>,
+    ) -> Result<FlagsStored> {
         let name = canonical_name(mailbox);
         let flags: Vec<String> = flags.iter().map(|f| canonical_flag(f)).collect();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = mailbox_id(&tx, &name)?;
         let mut result = FlagsStored::default();
         let current: Vec<MessageMeta> = {
-            let mut stmt = tx.prepare_cached("SELECT uid, modseq, flags, internal_date, size FROM messages WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3 ORDER BY uid")?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT uid, modseq, flags, internal_date, size FROM messages WHERE mailbox_id = ?1 AND uid BETWEEN ?2 AND ?3 ORDER BY uid",
+            )?;
             let mut all = Vec::new();
             for range in ranges {
                 for row in stmt.query_map(params![id, range.start(), range.end()], meta_from_row)? {
@@ -338,11 +357,11 @@ impl MailStore {
             all
         };
         for mut meta in current {
-            if let Some(limit) = unchanged_since {
-                if meta.modseq > limit {
-                    result.modified_since.push(meta.uid);
-                    continue;
-                }
+            if let Some(limit) = unchanged_since
+                && meta.modseq > limit
+            {
+                result.modified_since.push(meta.uid);
+                continue;
             }
             let mut new_flags = match op {
                 FlagOp::Replace => flags.clone(),
@@ -355,7 +374,10 @@ impl MailStore {
                 continue;
             }
             let modseq = bump_modseq(&tx, id)?;
-            tx.execute("UPDATE messages SET flags = ?3, modseq = ?4 WHERE mailbox_id = ?1 AND uid = ?2", params![id, meta.uid, new_flags.join(" "), modseq as i64])?;
+            tx.execute(
+                "UPDATE messages SET flags = ?3, modseq = ?4 WHERE mailbox_id = ?1 AND uid = ?2",
+                params![id, meta.uid, new_flags.join(" "), modseq as i64],
+            )?;
             meta.flags = new_flags;
             meta.modseq = modseq;
             result.updated.push(meta);
@@ -427,7 +449,9 @@ impl MailStore {
     /// Messages whose MODSEQ is above `modseq` (CONDSTORE CHANGEDSINCE, RFC 7162 §3.1.4).
     pub fn changed_since(&self, mailbox: &str, modseq: u64) -> Result<Vec<MessageMeta>> {
         let id = mailbox_id(&self.conn, &canonical_name(mailbox))?;
-        let mut stmt = self.conn.prepare_cached("SELECT uid, modseq, flags, internal_date, size FROM messages WHERE mailbox_id = ?1 AND modseq > ?2 ORDER BY uid")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT uid, modseq, flags, internal_date, size FROM messages WHERE mailbox_id = ?1 AND modseq > ?2 ORDER BY uid",
+        )?;
         let rows = stmt.query_map(params![id, modseq as i64], meta_from_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -442,7 +466,8 @@ impl MailStore {
 
     /// (bytes, messages) used by the account, for QUOTA (RFC 9208).
     pub fn quota_usage(&self) -> Result<(u64, u64)> {
-        let (bytes, count): (i64, i64) = self.conn.query_row("SELECT coalesce(sum(size), 0), count(*) FROM messages", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (bytes, count): (i64, i64) =
+            self.conn.query_row("SELECT coalesce(sum(size), 0), count(*) FROM messages", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok((bytes.max(0) as u64, count.max(0) as u64))
     }
 
@@ -542,12 +567,16 @@ fn select_uids(conn: &Connection, mailbox: i64, ranges: &[RangeInclusive<u32>]) 
 
 /// Next MODSEQ of a mailbox (RFC 7162 §3.1.1: strictly increasing per mailbox).
 fn bump_modseq(conn: &Connection, mailbox: i64) -> Result<u64> {
-    let modseq: i64 = conn.prepare_cached("UPDATE mailboxes SET highest_modseq = highest_modseq + 1 WHERE id = ?1 RETURNING highest_modseq")?.query_row([mailbox], |r| r.get(0))?;
+    let modseq: i64 = conn
+        .prepare_cached("UPDATE mailboxes SET highest_modseq = highest_modseq + 1 WHERE id = ?1 RETURNING highest_modseq")?
+        .query_row([mailbox], |r| r.get(0))?;
     Ok(modseq as u64)
 }
 
 fn take_uid(conn: &Connection, mailbox: i64) -> Result<u32> {
-    let uid: i64 = conn.prepare_cached("UPDATE mailboxes SET uidnext = uidnext + 1 WHERE id = ?1 RETURNING uidnext - 1")?.query_row([mailbox], |r| r.get(0))?;
+    let uid: i64 = conn
+        .prepare_cached("UPDATE mailboxes SET uidnext = uidnext + 1 WHERE id = ?1 RETURNING uidnext - 1")?
+        .query_row([mailbox], |r| r.get(0))?;
     u32::try_from(uid).map_err(|_| StoreError::Invalid("mailbox has run out of UIDs".into()))
 }
 
@@ -556,7 +585,9 @@ fn append_in(tx: &Transaction<'_>, name: &str, messages: &[NewMessage<'_>]) -> R
     let uidvalidity = uidvalidity_of(tx, id)?;
     let mut out = Vec::with_capacity(messages.len());
     let mut blob_stmt = tx.prepare_cached("INSERT INTO blobs(raw, refs) VALUES (?1, 1)")?;
-    let mut msg_stmt = tx.prepare_cached("INSERT INTO messages(mailbox_id, uid, modseq, flags, internal_date, size, blob_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+    let mut msg_stmt = tx.prepare_cached(
+        "INSERT INTO messages(mailbox_id, uid, modseq, flags, internal_date, size, blob_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
     for message in messages {
         let mut flags: Vec<String> = message.flags.iter().map(|f| canonical_flag(f)).collect();
         flags.sort();
@@ -574,8 +605,11 @@ fn append_in(tx: &Transaction<'_>, name: &str, messages: &[NewMessage<'_>]) -> R
 fn copy_rows(tx: &Transaction<'_>, source: i64, target: i64, uids: &[u32]) -> Result<Vec<(u32, u32)>> {
     let mut pairs = Vec::with_capacity(uids.len());
     for &uid in uids {
-        let (flags, date, size, blob): (String, i64, i64, i64) =
-            tx.query_row("SELECT flags, internal_date, size, blob_id FROM messages WHERE mailbox_id = ?1 AND uid = ?2", params![source, uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let (flags, date, size, blob): (String, i64, i64, i64) = tx.query_row(
+            "SELECT flags, internal_date, size, blob_id FROM messages WHERE mailbox_id = ?1 AND uid = ?2",
+            params![source, uid],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
         let new_uid = take_uid(tx, target)?;
         let modseq = bump_modseq(tx, target)?;
         tx.execute("UPDATE blobs SET refs = refs + 1 WHERE id = ?1", [blob])?;
@@ -601,7 +635,8 @@ fn delete_rows(tx: &Transaction<'_>, mailbox: i64, uids: &[u32]) -> Result<()> {
     }
     let modseq = bump_modseq(tx, mailbox)?;
     for &uid in uids {
-        let blob: i64 = tx.query_row("DELETE FROM messages WHERE mailbox_id = ?1 AND uid = ?2 RETURNING blob_id", params![mailbox, uid], |r| r.get(0))?;
+        let blob: i64 =
+            tx.query_row("DELETE FROM messages WHERE mailbox_id = ?1 AND uid = ?2 RETURNING blob_id", params![mailbox, uid], |r| r.get(0))?;
         tx.execute("UPDATE blobs SET refs = refs - 1 WHERE id = ?1", [blob])?;
         tx.execute("DELETE FROM blobs WHERE id = ?1 AND refs <= 0", [blob])?;
         tx.execute("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES (?1, ?2, ?3)", params![mailbox, uid, modseq as i64])?;

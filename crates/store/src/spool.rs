@@ -45,8 +45,9 @@ pub struct Pending {
 /// Seals `entry` to `public_key` and stores it durably; returns the spool id.
 pub fn deposit(spool_dir: &Path, public_key: &[u8], entry: &SpoolEntry) -> Result<String> {
     durable::create_private_dir(spool_dir)?;
-    let header = serde_json::to_vec(&Header { mailbox: entry.mailbox.clone(), flags: entry.flags.clone(), internal_date: entry.internal_date })
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let header =
+        serde_json::to_vec(&Header { mailbox: entry.mailbox.clone(), flags: entry.flags.clone(), internal_date: entry.internal_date })
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
     let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(8 + header.len() + entry.raw.len()));
     plain.extend_from_slice(MAGIC);
     plain.extend_from_slice(&(header.len() as u32).to_be_bytes());

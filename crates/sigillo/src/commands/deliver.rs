@@ -46,7 +46,9 @@ pub fn run(dir: &Path, mailbox: &str, recipients: &[String]) -> Result<ExitCode>
         };
         match outcome {
             Ok(Delivered::Stored) => eprintln!("delivered to {recipient}"),
-            Ok(Delivered::Sealed) => eprintln!("delivered to {recipient} (sealed until its owner logs in)"),
+            Ok(Delivered::Sealed) => {
+                eprintln!("delivered to {recipient} (sealed until its owner logs in)")
+            }
             Err(e @ (DeliveryError::UnknownRecipient(_) | DeliveryError::TooLarge { .. })) => {
                 eprintln!("sigillo: error: {e}");
                 worst = worst.max(if matches!(e, DeliveryError::TooLarge { .. }) { EX_DATAERR } else { EX_NOUSER });

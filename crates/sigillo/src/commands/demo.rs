@@ -53,7 +53,8 @@ fn create(dir: &Path) -> Result<()> {
     sigillo_core::durable::write_new(&dir.join(CREDENTIALS_FILE), credentials.as_bytes(), 0o600).context("writing the demo credentials")?;
 
     let keyring = Keyring::new(Duration::ZERO);
-    let delivery = Delivery { data: &ctx.data, directory: &ctx.directory, keyring: &keyring, max_message_size: ctx.config.limits.max_message_size };
+    let delivery =
+        Delivery { data: &ctx.data, directory: &ctx.directory, keyring: &keyring, max_message_size: ctx.config.limits.max_message_size };
     for user in USERS {
         let address = format!("{user}@{DOMAIN}").parse()?;
         let welcome = format!(

@@ -9,7 +9,14 @@ use sigillo_store::migrate::{MigratedMessage, maildir, mbox};
 use std::io::Write;
 use std::path::Path;
 
-pub fn run(dir: &Path, address: &str, password_file: Option<&Path>, only: Option<&str>, format: ExportFormat, output: Option<&Path>) -> Result<()> {
+pub fn run(
+    dir: &Path,
+    address: &str,
+    password_file: Option<&Path>,
+    only: Option<&str>,
+    format: ExportFormat,
+    output: Option<&Path>,
+) -> Result<()> {
     let address = parse_address(address)?;
     let ctx = Context::open(dir)?;
     let password = SecretReader::new().read(password_file, "Account password")?;
@@ -30,7 +37,9 @@ pub fn run(dir: &Path, address: &str, password_file: Option<&Path>, only: Option
     let mut each = |f: &mut dyn FnMut(MigratedMessage) -> Result<()>| -> Result<()> {
         for name in &mailboxes {
             for meta in store.fetch_meta(name, &[1..=u32::MAX])? {
-                let Some(raw) = store.fetch_raw(name, meta.uid)? else { continue };
+                let Some(raw) = store.fetch_raw(name, meta.uid)? else {
+                    continue;
+                };
                 f(MigratedMessage { mailbox: name.clone(), flags: meta.flags, internal_date: meta.internal_date, raw })?;
                 count += 1;
             }

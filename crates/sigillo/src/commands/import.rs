@@ -19,23 +19,33 @@ pub fn run(dir: &Path, address: &str, path: &Path) -> Result<()> {
         bail!("no account {address}; create it with `sigillo account add {address}`");
     }
     let keyring = Keyring::new(Duration::ZERO);
-    let delivery = Delivery { data: &ctx.data, directory: &ctx.directory, keyring: &keyring, max_message_size: ctx.config.limits.max_message_size };
+    let delivery =
+        Delivery { data: &ctx.data, directory: &ctx.directory, keyring: &keyring, max_message_size: ctx.config.limits.max_message_size };
 
-    let (source, total): (Box<dyn Iterator<Item = Result<MigratedMessage>>>, Option<u64>) = if maildir::is_maildir(path) {
-        let files = maildir::list(path).with_context(|| format!("cannot read Maildir {}", path.display()))?;
-        let total = files.len() as u64;
-        (Box::new(files.into_iter().map(|(folder, file)| maildir::read_message(&folder, &file).with_context(|| format!("cannot read {}", file.display())))), Some(total))
-    } else if path.is_file() {
-        let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        let reader = mbox::MboxReader::new(std::io::BufReader::new(file));
-        (Box::new(reader.map(|r| r.with_context(|| format!("reading {}", path.display())))), None)
-    } else {
-        bail!("{} is neither an mbox file nor a Maildir (a directory with cur/ and new/)", path.display());
-    };
+    let (source, total): (Box<dyn Iterator<Item = Result<MigratedMessage>>>, Option<u64>) =
+        if maildir::is_maildir(path) {
+            let files = maildir::list(path).with_context(|| format!("cannot read Maildir {}", path.display()))?;
+            let total = files.len() as u64;
+            (
+                Box::new(files.into_iter().map(|(folder, file)| {
+                    maildir::read_message(&folder, &file).with_context(|| format!("cannot read {}", file.display()))
+                })),
+                Some(total),
+            )
+        } else if path.is_file() {
+            let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            let reader = mbox::MboxReader::new(std::io::BufReader::new(file));
+            (Box::new(reader.map(|r| r.with_context(|| format!("reading {}", path.display())))), None)
+        } else {
+            bail!("{} is neither an mbox file nor a Maildir (a directory with cur/ and new/)", path.display());
+        };
 
     let progress = if std::io::stderr().is_terminal() {
         let bar = total.map_or_else(ProgressBar::new_spinner, ProgressBar::new);
-        bar.set_style(ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} messages {per_sec} eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} messages {per_sec} eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
         bar
     } else {
         ProgressBar::hidden()
@@ -49,7 +59,9 @@ pub fn run(dir: &Path, address: &str, path: &Path) -> Result<()> {
                 progress.suspend(|| eprintln!("skipped a message of {size} bytes (limit {limit})"));
                 skipped += 1;
             }
-            Err(e) => return Err(e).with_context(|| format!("import stopped after {imported} message(s)")),
+            Err(e) => {
+                return Err(e).with_context(|| format!("import stopped after {imported} message(s)"));
+            }
         }
         progress.inc(1);
     }

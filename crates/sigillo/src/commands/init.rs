@@ -28,7 +28,8 @@ pub fn create(dir: &Path, domain: &str, hostname: Option<&str>, customize: impl 
     let directory_key = Key32::generate()?;
     let cert = tls::self_signed(&[hostname.clone(), domain.clone()])?;
     sigillo_core::durable::write_new(&data.tls_cert(), cert.cert_pem.as_bytes(), 0o644)?;
-    let keys = ServerKeys { directory_key: directory_key.to_hex().to_string(), tls_key_pem: cert.key_pem.to_string(), extra: Default::default() };
+    let keys =
+        ServerKeys { directory_key: directory_key.to_hex().to_string(), tls_key_pem: cert.key_pem.to_string(), extra: Default::default() };
     keys.save(&data.keystore(), &master)?;
     let mut directory = Directory::create(&data.directory_db(), &directory_key)?;
     directory.add_domain(&domain)?;
@@ -41,7 +42,10 @@ pub fn run(dir: &Path, domain: &str, hostname: Option<&str>) -> Result<()> {
     println!("Created Sigillo data directory {}", dir.display());
     println!("  domain:      {}", config.server.primary_domain);
     println!("  hostname:    {} (self-signed TLS certificate in keys/tls.crt)", config.server.hostname);
-    println!("  master key:  {} — keep a copy apart from the data; without it the server keys are lost", config.master_key_path(dir).display());
+    println!(
+        "  master key:  {} — keep a copy apart from the data; without it the server keys are lost",
+        config.master_key_path(dir).display()
+    );
     println!("Next: add listeners under [listen] in {}/sigillo.toml, create an account with", dir.display());
     println!("  sigillo account add user@{} --data {}", config.server.primary_domain, dir.display());
     Ok(())

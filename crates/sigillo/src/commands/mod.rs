@@ -20,7 +20,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Account(cmd) => account::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Deliver { data, mailbox, recipients } => deliver::run(&data.dir, &mailbox, &recipients),
         Command::Export { address, data, password_file, mailbox, format, output } => {
-            export::run(&data.dir, &address, password_file.as_deref(), mailbox.as_deref(), format, output.as_deref()).map(|()| ExitCode::SUCCESS)
+            export::run(&data.dir, &address, password_file.as_deref(), mailbox.as_deref(), format, output.as_deref())
+                .map(|()| ExitCode::SUCCESS)
         }
         Command::Import { address, path, data } => import::run(&data.dir, &address, &path).map(|()| ExitCode::SUCCESS),
     }

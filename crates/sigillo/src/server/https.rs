@@ -31,7 +31,14 @@ fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-pub async fn serve(listener: TcpListener, tls: TlsAcceptor, limiter: Arc<ConnectionLimiter>, idle: Duration, hostname: String, mut stop: watch::Receiver<bool>) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    tls: TlsAcceptor,
+    limiter: Arc<ConnectionLimiter>,
+    idle: Duration,
+    hostname: String,
+    mut stop: watch::Receiver<bool>,
+) -> std::io::Result<()> {
     let app = router(hostname);
     let mut connections = JoinSet::new();
     loop {

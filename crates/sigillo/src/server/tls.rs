@@ -9,7 +9,9 @@ use tokio_rustls::TlsAcceptor;
 pub fn acceptor(ctx: &Context) -> Result<TlsAcceptor> {
     let cert_path = ctx.data.tls_cert();
     let cert_pem = std::fs::read(&cert_path).with_context(|| format!("cannot read the TLS certificate {}", cert_path.display()))?;
-    let certs = rustls_pemfile::certs(&mut &cert_pem[..]).collect::<Result<Vec<_>, _>>().with_context(|| format!("{} is not a PEM certificate", cert_path.display()))?;
+    let certs = rustls_pemfile::certs(&mut &cert_pem[..])
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("{} is not a PEM certificate", cert_path.display()))?;
     let key = rustls_pemfile::private_key(&mut ctx.keys.tls_key_pem.as_bytes())
         .context("the TLS key in the key store is not PEM")?
         .context("the key store holds no TLS private key")?;

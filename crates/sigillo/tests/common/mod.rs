@@ -15,7 +15,8 @@ pub fn sigillo() -> Command {
 
 /// Runs sigillo with `args`, feeding `stdin`.
 pub fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = sigillo().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn sigillo");
+    let mut child =
+        sigillo().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn sigillo");
     child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
     child.wait_with_output().expect("wait for sigillo")
 }
@@ -81,7 +82,10 @@ pub fn write_file(dir: &Path, name: &str, content: &str) -> String {
 pub fn export_messages(server: &Server, address: &str, password: &str) -> Result<Vec<Vec<u8>>, String> {
     let out_dir = server._tmp.path().join(format!("export-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
-    let out = run(&["export", address, "--data", server.data(), "--format", "maildir", "-o", out_dir.to_str().expect("path")], format!("{password}\n").as_bytes());
+    let out = run(
+        &["export", address, "--data", server.data(), "--format", "maildir", "-o", out_dir.to_str().expect("path")],
+        format!("{password}\n").as_bytes(),
+    );
     if !out.status.success() {
         return Err(text(&out.stderr));
     }
@@ -97,7 +101,9 @@ pub fn export_messages(server: &Server, address: &str, password: &str) -> Result
 /// Every regular file under `dir`, recursively.
 pub fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

@@ -84,8 +84,18 @@ mod tests {
     #[test]
     fn round_trip_with_folders_and_flags() {
         let dir = tempfile::tempdir().unwrap();
-        let a = MigratedMessage { mailbox: "INBOX".into(), flags: vec!["\\Seen".into()], internal_date: 1_700_000_000, raw: b"Subject: a\r\n\r\nA\r\n".to_vec() };
-        let b = MigratedMessage { mailbox: "Work/2026".into(), flags: vec!["\\Answered".into(), "\\Flagged".into()], internal_date: 1_600_000_000, raw: b"Subject: b\n\nB\n".to_vec() };
+        let a = MigratedMessage {
+            mailbox: "INBOX".into(),
+            flags: vec!["\\Seen".into()],
+            internal_date: 1_700_000_000,
+            raw: b"Subject: a\r\n\r\nA\r\n".to_vec(),
+        };
+        let b = MigratedMessage {
+            mailbox: "Work/2026".into(),
+            flags: vec!["\\Answered".into(), "\\Flagged".into()],
+            internal_date: 1_600_000_000,
+            raw: b"Subject: b\n\nB\n".to_vec(),
+        };
         write_message(dir.path(), &a, 1).unwrap();
         write_message(dir.path(), &b, 2).unwrap();
         assert!(is_maildir(dir.path()));

@@ -9,7 +9,8 @@ use time::format_description::FormatItem;
 use time::macros::format_description;
 
 /// The date in a `From ` line: asctime(3), as `Thu Nov 23 11:27:28 2026`.
-const ASCTIME: &[FormatItem<'static>] = format_description!("[weekday repr:short] [month repr:short] [day padding:space] [hour]:[minute]:[second] [year]");
+const ASCTIME: &[FormatItem<'static>] =
+    format_description!("[weekday repr:short] [month repr:short] [day padding:space] [hour]:[minute]:[second] [year]");
 
 /// Reads messages one at a time from an mbox stream.
 pub struct MboxReader<R: BufRead> {
@@ -50,7 +51,10 @@ impl<R: BufRead> Iterator for MboxReader<R> {
             }
             if !self.started {
                 // Text before the first `From ` line is not a message; an mbox starts with one.
-                return Some(Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not an mbox file: it does not start with a 'From ' line")));
+                return Some(Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "not an mbox file: it does not start with a 'From ' line",
+                )));
             }
             raw.extend_from_slice(unescape(&self.line));
         }
