@@ -179,7 +179,8 @@ impl Accounts<'_> {
         }
         let unlocked = login::verify(self.directory, &address.to_string(), password, Protocol::Cli)?;
         let secret = codes::app_password()?;
-        let slot = self.slot(&unlocked.keys, secret.as_bytes(), &unlocked.account.id)?;
+        // Wrapped under the canonical form, so it may be typed with or without dashes, in any case.
+        let slot = self.slot(&unlocked.keys, codes::normalize_code(&secret).as_bytes(), &unlocked.account.id)?;
         let id = self
             .directory
             .add_slot(&unlocked.account.id, &NewSlot { kind: SlotKind::App, label: label.to_string(), scopes: scopes.join(" "), slot })?;

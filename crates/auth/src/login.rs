@@ -3,8 +3,8 @@
 //! hash to compare; the AEAD tag check inside the unwrap is constant-time.
 
 use crate::{AuthError, Result};
-use sigillo_crypto::AccountKeys;
 use sigillo_crypto::slots::{KdfParams, KeySlot};
+use sigillo_crypto::{AccountKeys, codes};
 use sigillo_store::directory::{AccountRecord, SlotKind};
 use sigillo_store::merge::{MergeReport, merge_spool};
 use sigillo_store::{DataDir, Directory, MailStore};
@@ -58,7 +58,14 @@ pub fn verify(directory: &Directory, address: &str, secret: &[u8], protocol: Pro
         if !usable {
             continue;
         }
-        if let Ok(keys) = slot.slot.unwrap_keys(secret, account.id.as_bytes()) {
+        let canonical;
+        let attempt = if slot.kind == SlotKind::App {
+            canonical = codes::normalize_code(&String::from_utf8_lossy(secret));
+            canonical.as_bytes()
+        } else {
+            secret
+        };
+        if let Ok(keys) = slot.slot.unwrap_keys(attempt, account.id.as_bytes()) {
             return Ok(Unlocked { account, keys, via: slot.kind });
         }
     }
