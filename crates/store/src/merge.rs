@@ -50,5 +50,6 @@ pub fn merge_spool(store: &mut MailStore, spool_dir: &Path, sealing_seed: &Key32
         spool::remove(&pending.path)?;
     }
     store.prune_spool_records(MERGE_RECORD_TTL_SECS)?;
+    spool::remove_stale_temp_files(spool_dir)?;
     Ok(report)
 }

@@ -87,6 +87,23 @@ pub fn pending(spool_dir: &Path) -> Result<Vec<Pending>> {
     Ok(out)
 }
 
+/// Removes temp files a crash left behind more than an hour ago. A temp file is never
+/// acknowledged (the sender got no "250" for it), so removing it loses nothing.
+pub fn remove_stale_temp_files(spool_dir: &Path) -> Result<usize> {
+    let Ok(entries) = std::fs::read_dir(spool_dir) else { return Ok(0) };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale =
+            entry.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok()).is_some_and(|age| age.as_secs() > 3600);
+        if name.starts_with('.') && name.ends_with(".tmp") && stale {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Opens a spool file with the account's sealing seed.
 pub fn open(seed: &Key32, path: &Path) -> Result<SpoolEntry> {
     let sealed = std::fs::read(path)?;
