@@ -415,34 +415,33 @@ impl MailStore {
         Ok(doomed)
     }
 
-    /// COPY (RFC 9051 §6.4.7): returns (source UID, new UID) pairs for COPYUID (RFC 4315).
-    /// The message bytes are shared, not duplicated.
+    /// COPY (RFC 9051 §6.4.7): returns the target's UIDVALIDITY and (source UID, new UID)
+    /// pairs for COPYUID (RFC 4315). The message bytes are shared, not duplicated.
     pub fn copy(&mut self, from: &str, ranges: &[RangeInclusive<u32>], to: &str) -> Result<(u32, Vec<(u32, u32)>)> {
-        let (from, to) = (canonical_name(from), canonical_name(to));
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let source = mailbox_id(&tx, &from)?;
-        let target = mailbox_id(&tx, &to)?;
-        let uids = select_uids(&tx, source, ranges)?;
-        let pairs = copy_rows(&tx, source, target, &uids)?;
-        let uidvalidity = uidvalidity_of(&tx, target)?;
-        tx.commit()?;
-        self.notify(&to, ChangeKind::Appended);
-        Ok((uidvalidity, pairs))
+        self.transfer(from, ranges, to, false)
     }
 
     /// MOVE (RFC 6851): copy and expunge in one transaction, so a crash leaves the message
     /// in exactly one of the two mailboxes.
     pub fn move_messages(&mut self, from: &str, ranges: &[RangeInclusive<u32>], to: &str) -> Result<(u32, Vec<(u32, u32)>)> {
+        self.transfer(from, ranges, to, true)
+    }
+
+    fn transfer(&mut self, from: &str, ranges: &[RangeInclusive<u32>], to: &str, remove_source: bool) -> Result<(u32, Vec<(u32, u32)>)> {
         let (from, to) = (canonical_name(from), canonical_name(to));
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let source = mailbox_id(&tx, &from)?;
         let target = mailbox_id(&tx, &to)?;
         let uids = select_uids(&tx, source, ranges)?;
-        let pairs = move_rows(&tx, source, target, &uids)?;
+        let pairs = if remove_source { move_rows(&tx, source, target, &uids)? } else { copy_rows(&tx, source, target, &uids)? };
         let uidvalidity = uidvalidity_of(&tx, target)?;
         tx.commit()?;
-        self.notify(&from, ChangeKind::Expunged);
-        self.notify(&to, ChangeKind::Appended);
+        if !pairs.is_empty() {
+            if remove_source {
+                self.notify(&from, ChangeKind::Expunged);
+            }
+            self.notify(&to, ChangeKind::Appended);
+        }
         Ok((uidvalidity, pairs))
     }
 
