@@ -6,11 +6,19 @@ use sigillo_crypto::Key32;
 use std::path::Path;
 use std::time::Duration;
 
+/// Page size of every database. SQLCipher encrypts and authenticates each page separately
+/// (AES-256-CBC + HMAC-SHA512 through OpenSSL), and with OpenSSL 3 the per-page setup
+/// dominates: 16 KiB pages made encrypted appends ~40% and reads ~50-90% faster than 4 KiB
+/// (see the store benchmark). SQLCipher does not record it in the file, so it must never
+/// change for existing databases.
+const PAGE_SIZE: i64 = 16384;
+
 /// Opens (or creates, with `create`) an encrypted database and checks the key is right.
 pub fn open_encrypted(path: &Path, key: &Key32, create: bool) -> Result<Connection> {
     let conn = open_file(path, create)?;
     // SQLCipher: the key must be the first statement on a new connection.
     conn.pragma_update(None, "key", &*key.sqlcipher_literal())?;
+    conn.pragma_update(None, "cipher_page_size", PAGE_SIZE)?;
     // A wrong key only shows on the first read of a page.
     if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
         return Err(StoreError::WrongKey(path.display().to_string()));
@@ -22,6 +30,7 @@ pub fn open_encrypted(path: &Path, key: &Key32, create: bool) -> Result<Connecti
 /// Opens an unencrypted database with the same settings; for the benchmark's baseline only.
 pub fn open_plain(path: &Path) -> Result<Connection> {
     let conn = open_file(path, true)?;
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     tune(&conn)?;
     Ok(conn)
 }
