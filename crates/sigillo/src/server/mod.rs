@@ -5,12 +5,14 @@
 
 mod https;
 pub mod limits;
+mod smtp;
 mod tls;
 
 use crate::context::Context;
 use anyhow::{Context as _, Result};
 use limits::ConnectionLimiter;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -19,7 +21,7 @@ use tokio::task::JoinSet;
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Protocols this build serves. The others in `[listen]` arrive with their features.
-const AVAILABLE: [&str; 1] = ["https"];
+const AVAILABLE: [&str; 4] = ["https", "smtp", "submission", "submissions"];
 
 pub fn run(dir: &Path, after_start: Option<&str>) -> Result<()> {
     let ctx = Context::open(dir)?;
@@ -27,8 +29,9 @@ pub fn run(dir: &Path, after_start: Option<&str>) -> Result<()> {
     runtime.block_on(serve(ctx, after_start))
 }
 
-async fn serve(ctx: Context, after_start: Option<&str>) -> Result<()> {
+async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     let tls = tls::acceptor(&ctx)?;
+    let smtp = smtp_server(&mut ctx, tls.clone())?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = JoinSet::new();
     let hostname = ctx.config.server.hostname.clone();
@@ -47,8 +50,19 @@ async fn serve(ctx: Context, after_start: Option<&str>) -> Result<()> {
         let limiter = ConnectionLimiter::new(ctx.config.limits.max_connections_per_ip, ctx.config.limits.max_connections);
         let idle = Duration::from_secs(ctx.config.limits.idle_timeout_secs);
         tracing::info!(listener = name, %addr, "listening");
-        lines.push(format!("  {name:<12} https://{addr}/"));
-        listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, hostname.clone(), stop_rx.clone()));
+        let kind = match name {
+            "smtp" => Some(sigillo_smtp::ListenerKind::Mx),
+            "submission" => Some(sigillo_smtp::ListenerKind::Submission),
+            "submissions" => Some(sigillo_smtp::ListenerKind::Submissions),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            lines.push(format!("  {name:<12} smtp://{addr}"));
+            listeners.spawn(smtp::serve(listener, kind, smtp.clone(), limiter, stop_rx.clone()));
+        } else {
+            lines.push(format!("  {name:<12} https://{addr}/"));
+            listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, hostname.clone(), stop_rx.clone()));
+        }
     }
     println!("Sigillo {} is running as {hostname}:", env!("CARGO_PKG_VERSION"));
     for line in &lines {
@@ -74,6 +88,32 @@ async fn serve(ctx: Context, after_start: Option<&str>) -> Result<()> {
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// What the SMTP listeners share. Creates the queue key in the key store on first start.
+fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<sigillo_smtp::Server>> {
+    let (queue_key, created) = sigillo_smtp::queue::queue_key(&mut ctx.keys).context("the queue key")?;
+    if created {
+        let master = sigillo_crypto::keystore::load_master_key(&ctx.config.master_key_path(ctx.data.root()))?;
+        ctx.keys.save(&ctx.data.keystore(), &master).context("cannot save the queue key in the key store")?;
+        tracing::info!("created the outbound queue key");
+    }
+    sigillo_core::durable::create_private_dir(&ctx.data.queue_dir()).context("cannot create the queue directory")?;
+    let limits = &ctx.config.limits;
+    let directories = sigillo_smtp::DirectoryPool::new(ctx.data.directory_db(), ctx.keys.directory_key()?, 8);
+    Ok(Arc::new(sigillo_smtp::Server {
+        hostname: ctx.config.server.hostname.clone(),
+        data: ctx.data.clone(),
+        directories,
+        keyring: sigillo_store::Keyring::new(Duration::from_secs(ctx.config.security.unlock_grace_secs)),
+        lockout: sigillo_auth::lockout::Lockout::new(
+            ctx.config.security.max_auth_failures,
+            Duration::from_secs(ctx.config.security.lockout_secs),
+        ),
+        queue: Arc::new(sigillo_smtp::Queue::new(ctx.data.queue_dir(), queue_key)),
+        tls,
+        limits: sigillo_smtp::SmtpLimits::new(limits.max_message_size, Duration::from_secs(limits.idle_timeout_secs)),
+    }))
 }
 
 async fn wait_for_signal() -> Result<()> {
