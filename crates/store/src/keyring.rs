@@ -84,13 +84,13 @@ mod tests {
 
     #[test]
     fn grace_period_and_sweep() {
-        let ring = Keyring::new(Duration::from_millis(50));
+        let ring = Keyring::new(Duration::from_millis(500));
         let keys = AccountKeys::generate().unwrap();
         let guard = ring.unlock("a", keys.clone());
         assert_eq!(ring.keys("a"), Some(keys));
         drop(guard);
         assert!(ring.keys("a").is_some(), "still unlocked during the grace period");
-        std::thread::sleep(Duration::from_millis(80));
+        std::thread::sleep(Duration::from_millis(700));
         assert!(ring.keys("a").is_none());
         assert_eq!(ring.sweep(), 1);
     }
