@@ -29,6 +29,18 @@ pub struct Config {
     pub limits: Limits,
     #[serde(default)]
     pub security: SecurityConfig,
+    /// The resolver for inbound authentication (SPF, DKIM, DMARC, ARC); absent: the system
+    /// resolver (`/etc/resolv.conf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsConfig>,
+}
+
+/// `[dns]`: the name servers Sigillo asks, over UDP and TCP, instead of the system's.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DnsConfig {
+    /// Each an `ip:port`, e.g. `["127.0.0.1:5353"]`; tried in order.
+    pub nameservers: Vec<SocketAddr>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -150,6 +162,7 @@ impl Config {
             listen: ListenConfig::default(),
             limits: Limits::default(),
             security: SecurityConfig::default(),
+            dns: None,
         }
     }
 
@@ -234,6 +247,19 @@ mod tests {
         let err =
             Config::parse("[server]\nhostname = \"h\"\nprimary_domain = \"d\"\ntypo = 1\n", Path::new("s.toml")).unwrap_err().to_string();
         assert!(err.contains("line 4") && err.contains("typo"), "{err}");
+    }
+
+    #[test]
+    fn dns_table_is_optional_and_strict() {
+        let base = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n";
+        assert_eq!(Config::parse(base, Path::new("s.toml")).unwrap().dns, None);
+        let text = format!("{base}[dns]\nnameservers = [\"127.0.0.1:5353\", \"[::1]:53\"]\n");
+        let c = Config::parse(&text, Path::new("s.toml")).unwrap();
+        let servers = c.dns.as_ref().unwrap().nameservers.clone();
+        assert_eq!(servers, vec!["127.0.0.1:5353".parse::<SocketAddr>().unwrap(), "[::1]:53".parse().unwrap()]);
+        assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
+        assert!(Config::parse(&format!("{base}[dns]\nnameservers = [\"127.0.0.1\"]\n"), Path::new("s.toml")).is_err());
+        assert!(Config::parse(&format!("{base}[dns]\nservers = []\n"), Path::new("s.toml")).is_err());
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! What happens to a message once DATA or BDAT LAST has received it, before `250`:
 //!
 //! 1. submission: the From: header must be the authenticated user's address (`550 5.7.1`);
-//! 2. MX: [`inbound_auth::authenticate_inbound`] (SPF/DKIM/DMARC/ARC — the hook for the next
-//!    round; today it adds nothing);
+//! 2. MX: [`inbound_auth::InboundAuthenticator::authenticate`] (SPF/DKIM/DMARC/ARC): an
+//!    `Authentication-Results` header; DMARC p=reject → `550 5.7.1`, p=quarantine → the
+//!    `Junk` mailbox. Every listener: `Authentication-Results` fields forged for our hostname
+//!    are removed;
 //! 3. trace headers: `Received:` (RFC 5321 §4.4, with the TLS version and cipher, RFC 8314
 //!    style) on every copy; `Return-Path:` and `Delivered-To:` on local deliveries;
 //! 4. local recipients through `sigillo_store::deliver::Delivery` (mailbox or sealed spool,
@@ -95,6 +97,8 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
         return Ok(session.refuse(reply));
     }
     let mut added = String::new();
+    let mut junk = false;
+    let mut message = message;
     if session.kind == ListenerKind::Mx {
         let context = InboundContext {
             client_ip: session.peer.ip(),
@@ -102,10 +106,22 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
             mail_from: &tx.mail_from,
             tls: session.tls.is_some(),
         };
-        match inbound_auth::authenticate_inbound(&context, &message) {
-            InboundVerdict::Accept { headers } => headers.iter().for_each(|h| added.push_str(h)),
-            InboundVerdict::Reject { reason } => return Ok(session.refuse(Reply::new(550, "5.7.1", reason))),
+        match session.server.inbound_auth.authenticate(&context, &message).await {
+            InboundVerdict::Accept { headers, junk: quarantine } => {
+                headers.iter().for_each(|h| added.push_str(h));
+                junk = quarantine;
+            }
+            InboundVerdict::Reject { reason } => {
+                tracing::info!(peer = %session.peer, mail_from = tx.mail_from, "message rejected by DMARC policy");
+                return Ok(session.refuse(Reply::new(550, "5.7.1", reason)));
+            }
         }
+    }
+    // RFC 8601 §5: only our own header may claim our hostname, on every listener (a local user
+    // must not be able to hand a colleague a message "authenticated" by us either).
+    if let Some(cleaned) = inbound_auth::remove_forged_results(&message, &session.server.hostname) {
+        tracing::info!(peer = %session.peer, listener = session.kind.name(), "removed a forged Authentication-Results header");
+        message = cleaned;
     }
     let id = sigillo_crypto::random::hex_id()?;
     let received_at = sigillo_core::clock::unix_now();
@@ -133,7 +149,8 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
     };
     let locals: Vec<Address> = tx.recipients.iter().filter(|r| r.local).map(|r| r.address.clone()).collect();
     let server = Arc::clone(&session.server);
-    let outcome = session.server.directories.run(move |dir| store(&server, dir, &envelope, &locals, &trace, &message, received_at)).await?;
+    let outcome =
+        session.server.directories.run(move |dir| store(&server, dir, &envelope, &locals, &trace, &message, received_at, junk)).await?;
     let reply = match outcome {
         Ok(()) => {
             tracing::info!(peer = %session.peer, listener = session.kind.name(), id, recipients = tx.recipients.len(), "message accepted");
@@ -145,6 +162,7 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
 }
 
 /// Local deliveries, then the queue file; every write fsync'd before this returns `Ok`.
+#[allow(clippy::too_many_arguments)]
 fn store(
     server: &Server,
     dir: &sigillo_store::Directory,
@@ -153,7 +171,10 @@ fn store(
     trace: &str,
     message: &[u8],
     received_at: i64,
+    junk: bool,
 ) -> Result<(), Reply> {
+    // RFC 7489 §6.3 p=quarantine: "treated as suspicious", here the Junk mailbox.
+    let mailbox = if junk { "Junk" } else { "INBOX" };
     let delivery = Delivery {
         data: &server.data,
         directory: dir,
@@ -165,7 +186,7 @@ fn store(
         // RFC 5321 §4.4: the final delivery adds Return-Path.
         let mut copy = format!("Return-Path: <{}>\r\nDelivered-To: {rcpt}\r\n{trace}", envelope.mail_from).into_bytes();
         copy.extend_from_slice(message);
-        match delivery.deliver(rcpt, &copy, "INBOX", &[], received_at) {
+        match delivery.deliver(rcpt, &copy, mailbox, &[], received_at) {
             Ok(_) => delivered += 1,
             Err(DeliveryError::UnknownRecipient(who)) => {
                 // Deleted between RCPT and now. A bounce is the DSN issue's job.

@@ -11,7 +11,7 @@
 //! - [`data`]: DATA and BDAT, dot-unstuffing, and the SMTP smuggling defences;
 //! - [`accept`]: what happens to an accepted message (checks, trace headers, local
 //!   delivery, the outbound queue) before `250`;
-//! - [`inbound_auth`]: the hook where SPF/DKIM/DMARC/ARC verification goes;
+//! - [`inbound_auth`]: SPF/DKIM/DMARC/ARC verification and `Authentication-Results`;
 //! - [`queue`]: the durable, sealed outbound queue;
 //! - [`limits`]: line lengths, recipients, sizes, timeouts;
 //! - [`io`]: the connection: buffered lines and chunks, replies, TLS upgrade.
@@ -80,4 +80,6 @@ pub struct Server {
     pub queue: Arc<Queue>,
     pub tls: TlsAcceptor,
     pub limits: SmtpLimits,
+    /// SPF/DKIM/DMARC/ARC for the MX listener, with the server's one DNS resolver.
+    pub inbound_auth: inbound_auth::InboundAuthenticator,
 }

@@ -101,6 +101,10 @@ fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<
     sigillo_core::durable::create_private_dir(&ctx.data.queue_dir()).context("cannot create the queue directory")?;
     let limits = &ctx.config.limits;
     let directories = sigillo_smtp::DirectoryPool::new(ctx.data.directory_db(), ctx.keys.directory_key()?, 8);
+    // One resolver (and one cache) for the whole server: `[dns] nameservers`, else resolv.conf.
+    let nameservers = ctx.config.dns.as_ref().map(|dns| dns.nameservers.as_slice());
+    let inbound_auth = sigillo_smtp::inbound_auth::InboundAuthenticator::new(&ctx.config.server.hostname, nameservers)
+        .context("inbound authentication (SPF/DKIM/DMARC): the DNS resolver")?;
     Ok(Arc::new(sigillo_smtp::Server {
         hostname: ctx.config.server.hostname.clone(),
         data: ctx.data.clone(),
@@ -113,6 +117,7 @@ fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<
         queue: Arc::new(sigillo_smtp::Queue::new(ctx.data.queue_dir(), queue_key)),
         tls,
         limits: sigillo_smtp::SmtpLimits::new(limits.max_message_size, Duration::from_secs(limits.idle_timeout_secs)),
+        inbound_auth,
     }))
 }
 
