@@ -124,14 +124,7 @@ impl MailStore {
         if path.exists() {
             return Err(StoreError::Exists(path.display().to_string()));
         }
-        let mut store = MailStore { conn: sqlcipher::open_encrypted(path, key, true)?, account_id: account_id.to_string() };
-        store.conn.execute_batch(SCHEMA)?;
-        let tx = store.conn.transaction()?;
-        for (name, special_use) in DEFAULT_MAILBOXES {
-            insert_mailbox(&tx, name, special_use)?;
-        }
-        tx.commit()?;
-        Ok(store)
+        MailStore { conn: sqlcipher::open_encrypted(path, key, true)?, account_id: account_id.to_string() }.initialised()
     }
 
     pub fn open(path: &Path, key: &Key32, account_id: &str) -> Result<Self> {
@@ -142,14 +135,18 @@ impl MailStore {
 
     /// The same schema in an unencrypted file: the benchmark's baseline, never used for mail.
     pub fn create_plain_for_benchmark(path: &Path) -> Result<Self> {
-        let mut store = MailStore { conn: sqlcipher::open_plain(path)?, account_id: "benchmark".into() };
-        store.conn.execute_batch(SCHEMA)?;
-        let tx = store.conn.transaction()?;
+        MailStore { conn: sqlcipher::open_plain(path)?, account_id: "benchmark".into() }.initialised()
+    }
+
+    /// Creates the schema and the default mailboxes in a new database.
+    fn initialised(mut self) -> Result<Self> {
+        self.conn.execute_batch(SCHEMA)?;
+        let tx = self.conn.transaction()?;
         for (name, special_use) in DEFAULT_MAILBOXES {
             insert_mailbox(&tx, name, special_use)?;
         }
         tx.commit()?;
-        Ok(store)
+        Ok(self)
     }
 
     pub fn account_id(&self) -> &str {
