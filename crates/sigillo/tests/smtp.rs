@@ -36,23 +36,7 @@ fn listen(s: &Server) -> (u16, u16, u16) {
 }
 
 fn serve(s: &Server, ports: (u16, u16, u16)) -> Running {
-    let mut child = sigillo().args(["serve", "--data", s.data()]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        assert!(Instant::now() < deadline, "server did not start");
-        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
-            && line.contains("submissions")
-        {
-            break;
-        }
-    }
+    let child = spawn_serve(s, "submissions");
     Running { child, mx: ports.0, submission: ports.1, submissions: ports.2 }
 }
 

@@ -12,9 +12,8 @@ use dns_zone::Zone;
 use mail_auth::common::crypto::Ed25519Key;
 use mail_auth::common::headers::HeaderWriter;
 use mail_auth::dkim::DkimSigner;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 const ALICE: &str = "alice@example.org";
@@ -47,23 +46,7 @@ fn start(dns_config: &str) -> (Server, Running) {
     config.push_str(dns_config);
     std::fs::write(&path, config).expect("write config");
 
-    let mut child = sigillo().args(["serve", "--data", s.data()]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        assert!(Instant::now() < deadline, "server did not start");
-        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
-            && line.contains("submission")
-        {
-            break;
-        }
-    }
+    let child = spawn_serve(&s, "submission");
     (s, Running { child, mx, submission })
 }
 

@@ -131,3 +131,28 @@ pub fn set_listen(server: &Server, line: &str) {
     assert!(config.contains("[listen]\n"), "config has a [listen] table");
     std::fs::write(&path, config.replacen("[listen]\n", &format!("[listen]\n{line}\n"), 1)).expect("write config");
 }
+
+/// Starts `sigillo serve` on the data dir and waits (at most 30 s) until it prints a line
+/// containing `ready`.
+pub fn spawn_serve(server: &Server, ready: &str) -> std::process::Child {
+    use std::io::BufRead;
+    let mut child = sigillo().args(["serve", "--data", server.data()]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200))
+            && line.contains(ready)
+        {
+            return child;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("server did not print {ready:?} within 30 s");
+}
