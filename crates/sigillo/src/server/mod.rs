@@ -30,6 +30,9 @@ pub fn run(dir: &Path, after_start: Option<&str>) -> Result<()> {
 }
 
 async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
+    // Watch the signals before the first listener accepts: a SIGTERM that arrives while
+    // clients are already connected must mean "drain", never the default "die at once".
+    let signals = Signals::install()?;
     let tls = tls::acceptor(&ctx)?;
     let smtp = smtp_server(&mut ctx, tls.clone())?;
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -72,7 +75,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         println!("{text}");
     }
 
-    wait_for_signal().await?;
+    signals.wait().await?;
     tracing::info!("shutting down: no new connections; waiting for open ones to finish");
     let _ = stop_tx.send(true);
     let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
@@ -121,11 +124,26 @@ fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<
     }))
 }
 
-async fn wait_for_signal() -> Result<()> {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).context("cannot watch SIGTERM")?;
-    tokio::select! {
-        _ = term.recv() => {}
-        result = tokio::signal::ctrl_c() => result.context("cannot watch SIGINT")?,
+/// SIGTERM and SIGINT, registered with the OS as soon as this is built.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
+            int: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
+        })
     }
-    Ok(())
+
+    async fn wait(mut self) -> Result<()> {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+        Ok(())
+    }
 }
