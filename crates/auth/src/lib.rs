@@ -3,12 +3,19 @@
 //! - [`accounts`]: creating an account (keys, slots, mailbox), changing and resetting its
 //!   password, app passwords, deleting it (crypto-shred: keys first, then files);
 //! - [`login`]: checking a secret against the key slots, which *is* unlocking the mailbox;
-//! - [`lockout`]: failed-login counting shared by every protocol.
+//! - [`lockout`]: failed-login counting shared by every protocol;
+//! - [`directory_pool`]: directory connections borrowed on the blocking pool;
+//! - [`gate`]: the one login path of every protocol server (lockout, verify, unlock).
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod directory_pool;
+pub mod gate;
 pub mod lockout;
 pub mod login;
+
+pub use directory_pool::DirectoryPool;
+pub use gate::{LoginGate, LoginRefused, Session};
 
 use sigillo_store::StoreError;
 
@@ -28,6 +35,9 @@ pub enum AuthError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Crypto(#[from] sigillo_crypto::CryptoError),
+    /// A blocking task (SQLite, Argon2id) panicked or was cancelled.
+    #[error("background task failed: {0}")]
+    Blocking(String),
 }
 
 pub type Result<T, E = AuthError> = std::result::Result<T, E>;

@@ -149,8 +149,12 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
     };
     let locals: Vec<Address> = tx.recipients.iter().filter(|r| r.local).map(|r| r.address.clone()).collect();
     let server = Arc::clone(&session.server);
-    let outcome =
-        session.server.directories.run(move |dir| store(&server, dir, &envelope, &locals, &trace, &message, received_at, junk)).await?;
+    let outcome = session
+        .server
+        .gate
+        .directories
+        .run(move |dir| store(&server, dir, &envelope, &locals, &trace, &message, received_at, junk))
+        .await?;
     let reply = match outcome {
         Ok(()) => {
             tracing::info!(peer = %session.peer, listener = session.kind.name(), id, recipients = tx.recipients.len(), "message accepted");
@@ -178,7 +182,7 @@ fn store(
     let delivery = Delivery {
         data: &server.data,
         directory: dir,
-        keyring: &server.keyring,
+        keyring: &server.gate.keyring,
         max_message_size: server.limits.max_message_size.saturating_add(TRACE_HEADROOM),
     };
     let mut delivered = 0usize;

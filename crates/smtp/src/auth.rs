@@ -11,9 +11,8 @@ use crate::reply::Reply;
 use crate::session::{Authenticated, Flow, Session};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use sigillo_auth::AuthError;
-use sigillo_auth::login::{self, Protocol};
-use sigillo_core::Address;
+use sigillo_auth::LoginRefused;
+use sigillo_auth::login::Protocol;
 use smtp_proto::{AUTH_LOGIN, AUTH_PLAIN};
 use zeroize::Zeroizing;
 
@@ -91,35 +90,17 @@ pub async fn auth(session: &mut Session, mechanism: u64, initial: String) -> Res
 
 async fn verify(session: &mut Session, user: String, secret: Zeroizing<Vec<u8>>) -> Result<Flow, SmtpError> {
     let client = session.client_ip();
-    let Ok(address) = user.parse::<Address>() else {
-        session.server.lockout.record_failure(&client, &user);
-        return Ok(session.refuse(Reply::new(535, "5.7.8", "Authentication credentials invalid")));
-    };
-    let account = address.to_string();
-    if let Err(seconds) = session.server.lockout.check(&client, &account) {
-        tracing::warn!(peer = %session.peer, account, "AUTH refused: locked out");
-        return Ok(session.refuse(Reply::new(454, "4.7.0", format!("Too many failed logins; try again in {seconds} seconds"))));
-    }
-    let lookup = account.clone();
-    let result = session.server.directories.run(move |dir| login::verify(dir, &lookup, &secret, Protocol::Smtp)).await?;
-    match result {
-        Ok(unlocked) => {
-            session.server.lockout.record_success(&client, &account);
-            let guard = session.server.keyring.unlock(&unlocked.account.id, unlocked.keys);
-            tracing::info!(peer = %session.peer, account, "authenticated");
-            session.auth = Some(Authenticated { address, _unlocked: guard });
+    match session.server.gate.login(&client, &user, secret, Protocol::Smtp).await {
+        Ok(login) => {
+            tracing::info!(peer = %session.peer, account = %login.address, "authenticated");
+            session.auth = Some(Authenticated { address: login.address.clone(), _login: login });
             Ok(session.ok(Reply::new(235, "2.7.0", "Authentication successful")))
         }
-        Err(AuthError::BadCredentials) => {
-            session.server.lockout.record_failure(&client, &account);
-            Ok(session.refuse(Reply::new(535, "5.7.8", "Authentication credentials invalid")))
-        }
-        Err(AuthError::LockedOut(seconds)) => {
+        Err(LoginRefused::BadCredentials) => Ok(session.refuse(Reply::new(535, "5.7.8", "Authentication credentials invalid"))),
+        Err(LoginRefused::LockedOut(seconds)) => {
+            tracing::warn!(peer = %session.peer, user, "AUTH refused: locked out");
             Ok(session.refuse(Reply::new(454, "4.7.0", format!("Too many failed logins; try again in {seconds} seconds"))))
         }
-        Err(e) => {
-            tracing::warn!(error = %e, "AUTH failed for a server reason");
-            Ok(session.refuse(Reply::new(454, "4.7.0", "Temporary authentication failure")))
-        }
+        Err(LoginRefused::Temporary(_)) => Ok(session.refuse(Reply::new(454, "4.7.0", "Temporary authentication failure"))),
     }
 }

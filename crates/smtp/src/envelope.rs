@@ -122,6 +122,7 @@ pub async fn rcpt(session: &mut Session, to: RcptTo<String>) -> Result<Flow, Smt
     let account = address.to_string();
     let lookup = session
         .server
+        .gate
         .directories
         .run(move |dir| -> Result<(Lookup, bool), sigillo_store::StoreError> {
             let routed_ok = match routed_domain {

@@ -14,8 +14,8 @@ pub enum SmtpError {
     Store(#[from] sigillo_store::StoreError),
     #[error(transparent)]
     Crypto(#[from] sigillo_crypto::CryptoError),
+    #[error(transparent)]
+    Auth(#[from] sigillo_auth::AuthError),
     #[error("queue file: {0}")]
     Queue(String),
-    #[error("a blocking task failed: {0}")]
-    Blocking(String),
 }

@@ -20,7 +20,6 @@
 pub mod accept;
 pub mod auth;
 pub mod data;
-pub mod directory_pool;
 pub mod envelope;
 pub mod error;
 pub mod greeting;
@@ -32,14 +31,13 @@ pub mod reply;
 pub mod session;
 pub mod starttls;
 
-pub use directory_pool::DirectoryPool;
 pub use error::SmtpError;
 pub use limits::SmtpLimits;
 pub use queue::Queue;
 pub use session::handle_connection;
 
-use sigillo_auth::lockout::Lockout;
-use sigillo_store::{DataDir, Keyring};
+use sigillo_auth::LoginGate;
+use sigillo_store::DataDir;
 use std::sync::Arc;
 use tokio_rustls::TlsAcceptor;
 
@@ -73,10 +71,8 @@ pub struct Server {
     /// The name in the greeting, EHLO reply and Received headers.
     pub hostname: String,
     pub data: DataDir,
-    pub directories: Arc<DirectoryPool>,
-    pub keyring: Keyring,
-    /// One instance for the whole server, shared with the other protocols later.
-    pub lockout: Lockout,
+    /// Logins, lockout and the keyring, shared with IMAP, POP3 and the web.
+    pub gate: Arc<LoginGate>,
     pub queue: Arc<Queue>,
     pub tls: TlsAcceptor,
     pub limits: SmtpLimits,

@@ -9,7 +9,6 @@ use crate::limits::{MAX_AUTH_LINE, MAX_COMMAND_LINE, MAX_ERRORS};
 use crate::reply::Reply;
 use crate::{ListenerKind, Server, auth, data, envelope, greeting, starttls};
 use sigillo_core::Address;
-use sigillo_store::keyring::SessionGuard;
 use smtp_proto::{Error as ParseError, Request};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,7 +26,8 @@ pub struct TlsInfo {
 /// session, so mail it sends to itself goes straight into its mailbox.
 pub struct Authenticated {
     pub address: Address,
-    pub _unlocked: SessionGuard,
+    /// Keeps the account unlocked while the session lives.
+    pub _login: sigillo_auth::Session,
 }
 
 /// MAIL FROM parameters we keep (RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8,

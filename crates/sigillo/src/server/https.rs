@@ -1,6 +1,7 @@
 //! The HTTPS listener. For now it answers a landing page and `/healthz`; the trust center,
 //! status page, MTA-STS policy and autoconfig join it with their features (the `web` crate).
 
+use super::accept::accept_loop;
 use super::limits::ConnectionLimiter;
 use axum::Router;
 use axum::response::{Html, IntoResponse};
@@ -11,7 +12,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -37,30 +37,12 @@ pub async fn serve(
     limiter: Arc<ConnectionLimiter>,
     idle: Duration,
     hostname: String,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let app = router(hostname);
-    let mut connections = JoinSet::new();
-    loop {
-        let (tcp, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(e) => {
-                    // Out of file descriptors and the like: back off instead of spinning.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-            _ = stop.changed() => break,
-        };
-        let Some(permit) = limiter.try_acquire(peer.ip()) else {
-            tracing::info!(%peer, "connection refused: limit reached");
-            continue;
-        };
-        let (tls, app, mut stop) = (tls.clone(), app.clone(), stop.clone());
-        connections.spawn(async move {
-            let _permit = permit;
+    accept_loop(listener, "https", limiter, stop, None, move |tcp, peer, mut stop| {
+        let (tls, app) = (tls.clone(), app.clone());
+        async move {
             let stream = match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(tcp)).await {
                 Ok(Ok(stream)) => stream,
                 Ok(Err(e)) => return tracing::debug!(%peer, error = %e, "TLS handshake failed"),
@@ -80,10 +62,7 @@ pub async fn serve(
             if let Err(e) = result {
                 tracing::debug!(%peer, error = %e, "HTTP connection ended with an error");
             }
-        });
-        // Reap finished connections so the set does not grow.
-        while connections.try_join_next().is_some() {}
-    }
-    while connections.join_next().await.is_some() {}
-    Ok(())
+        }
+    })
+    .await
 }

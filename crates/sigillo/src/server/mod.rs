@@ -3,6 +3,7 @@
 //! SIGTERM or SIGINT: stop accepting, let in-flight connections finish (at most
 //! [`DRAIN_TIMEOUT`]), exit 0.
 
+mod accept;
 mod https;
 pub mod limits;
 mod smtp;
@@ -103,7 +104,7 @@ fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<
     }
     sigillo_core::durable::create_private_dir(&ctx.data.queue_dir()).context("cannot create the queue directory")?;
     let limits = &ctx.config.limits;
-    let directories = sigillo_smtp::DirectoryPool::new(ctx.data.directory_db(), ctx.keys.directory_key()?, 8);
+    let directories = sigillo_auth::DirectoryPool::new(ctx.data.directory_db(), ctx.keys.directory_key()?, 8);
     // One resolver (and one cache) for the whole server: `[dns] nameservers`, else resolv.conf.
     let nameservers = ctx.config.dns.as_ref().map(|dns| dns.nameservers.as_slice());
     let inbound_auth = sigillo_smtp::inbound_auth::InboundAuthenticator::new(&ctx.config.server.hostname, nameservers)
@@ -111,12 +112,14 @@ fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<
     Ok(Arc::new(sigillo_smtp::Server {
         hostname: ctx.config.server.hostname.clone(),
         data: ctx.data.clone(),
-        directories,
-        keyring: sigillo_store::Keyring::new(Duration::from_secs(ctx.config.security.unlock_grace_secs)),
-        lockout: sigillo_auth::lockout::Lockout::new(
-            ctx.config.security.max_auth_failures,
-            Duration::from_secs(ctx.config.security.lockout_secs),
-        ),
+        gate: Arc::new(sigillo_auth::LoginGate {
+            directories,
+            keyring: sigillo_store::Keyring::new(Duration::from_secs(ctx.config.security.unlock_grace_secs)),
+            lockout: sigillo_auth::lockout::Lockout::new(
+                ctx.config.security.max_auth_failures,
+                Duration::from_secs(ctx.config.security.lockout_secs),
+            ),
+        }),
         queue: Arc::new(sigillo_smtp::Queue::new(ctx.data.queue_dir(), queue_key)),
         tls,
         limits: sigillo_smtp::SmtpLimits::new(limits.max_message_size, Duration::from_secs(limits.idle_timeout_secs)),

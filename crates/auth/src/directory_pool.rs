@@ -1,4 +1,4 @@
-//! Directory connections for the SMTP server.
+//! Directory connections for the protocol servers (SMTP, IMAP, POP3, web).
 //!
 //! A [`Directory`] holds a rusqlite connection, which is `Send` but not `Sync`, and every
 //! use of it blocks (SQLite I/O, Argon2id in a login). So sessions never hold one: they
@@ -6,7 +6,7 @@
 //! The pool opens a new connection when all are busy and keeps up to `max_idle` for reuse,
 //! so a slow login (Argon2id) never stalls recipient lookups of other sessions.
 
-use crate::error::SmtpError;
+use crate::AuthError;
 use sigillo_crypto::Key32;
 use sigillo_store::Directory;
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ impl DirectoryPool {
         self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn checkout(&self) -> Result<Directory, SmtpError> {
+    fn checkout(&self) -> Result<Directory, AuthError> {
         if let Some(dir) = self.idle().pop() {
             return Ok(dir);
         }
@@ -43,7 +43,7 @@ impl DirectoryPool {
     }
 
     /// Runs `f` with a directory connection on the blocking thread pool.
-    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, SmtpError>
+    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, AuthError>
     where
         T: Send + 'static,
         F: FnOnce(&Directory) -> T + Send + 'static,
@@ -56,6 +56,6 @@ impl DirectoryPool {
             Ok(out)
         })
         .await
-        .map_err(|e| SmtpError::Blocking(e.to_string()))?
+        .map_err(|e| AuthError::Blocking(e.to_string()))?
     }
 }

@@ -1,0 +1,94 @@
+//! The login path every protocol server shares: lockout check, secret check on the
+//! blocking pool (Argon2id), failure counting, and unlocking the account in the keyring.
+//!
+//! SMTP AUTH, IMAP LOGIN/AUTHENTICATE, POP3 USER/PASS and AUTH all go through
+//! [`LoginGate::login`], so a client locked out on one protocol is locked out on all.
+
+use crate::directory_pool::DirectoryPool;
+use crate::lockout::Lockout;
+use crate::login::{self, Protocol, Unlocked};
+use crate::{AuthError, Result};
+use sigillo_core::Address;
+use sigillo_store::keyring::SessionGuard;
+use sigillo_store::merge::MergeReport;
+use sigillo_store::{DataDir, Keyring, MailStore};
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// What the protocol servers share for logins.
+pub struct LoginGate {
+    pub directories: Arc<DirectoryPool>,
+    pub keyring: Keyring,
+    pub lockout: Lockout,
+}
+
+/// A logged-in session: the account stays unlocked while this lives.
+pub struct Session {
+    pub address: Address,
+    pub unlocked: Unlocked,
+    _guard: SessionGuard,
+}
+
+impl Session {
+    /// Opens the account's mailbox and merges its sealed spool (blocking: call it on the
+    /// blocking pool).
+    pub fn open_mailstore(&self, data: &DataDir) -> Result<(MailStore, MergeReport)> {
+        login::open_mailstore(data, &self.unlocked)
+    }
+}
+
+/// Why a login did not succeed; each maps to one protocol reply.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginRefused {
+    /// Wrong address or secret (never says which).
+    #[error("wrong address or password")]
+    BadCredentials,
+    /// Too many failures from this client or for this account.
+    #[error("too many failed logins; try again in {0} seconds")]
+    LockedOut(u64),
+    /// A server-side problem (database, blocking pool): the client may retry.
+    #[error("temporary authentication failure: {0}")]
+    Temporary(String),
+}
+
+impl LoginGate {
+    /// Checks `secret` for `user` coming from `client_ip` over `protocol`.
+    pub async fn login(
+        &self,
+        client_ip: &str,
+        user: &str,
+        secret: Zeroizing<Vec<u8>>,
+        protocol: Protocol,
+    ) -> Result<Session, LoginRefused> {
+        let Ok(address) = user.parse::<Address>() else {
+            self.lockout.record_failure(client_ip, user);
+            return Err(LoginRefused::BadCredentials);
+        };
+        let account = address.to_string();
+        self.lockout.check(client_ip, &account).map_err(LoginRefused::LockedOut)?;
+        let lookup = account.clone();
+        let verified = self
+            .directories
+            .run(move |dir| login::verify(dir, &lookup, &secret, protocol))
+            .await
+            .map_err(|e| LoginRefused::Temporary(e.to_string()))?;
+        match verified {
+            Ok(unlocked) => {
+                self.lockout.record_success(client_ip, &account);
+                let guard = self.keyring.unlock(&unlocked.account.id, unlocked.keys.clone());
+                tracing::info!(client = client_ip, account, protocol = protocol.as_str(), "authenticated");
+                Ok(Session { address, unlocked, _guard: guard })
+            }
+            Err(AuthError::BadCredentials) => {
+                self.lockout.record_failure(client_ip, &account);
+                tracing::info!(client = client_ip, account, protocol = protocol.as_str(), "login refused: bad credentials");
+                Err(LoginRefused::BadCredentials)
+            }
+            Err(AuthError::LockedOut(seconds)) => Err(LoginRefused::LockedOut(seconds)),
+            Err(e) => {
+                tracing::warn!(error = %e, protocol = protocol.as_str(), "login failed for a server reason");
+                Err(LoginRefused::Temporary(e.to_string()))
+            }
+        }
+    }
+}
