@@ -5,8 +5,11 @@ Serves the sender's zone so Sigillo's SPF/DKIM/DMARC checks get real, fast answe
 of timing out on a machine without internet:
   bench.example         TXT "v=spf1 ip4:127.0.0.0/8 -all"   (the load's MAIL FROM domain)
   _dmarc.bench.example  TXT "v=DMARC1; p=none"
+  _dmarc.bench.example  TXT "v=DMARC1; p=none"  (unless --txt gives another)
 Any other name: NXDOMAIN (with an SOA for negative caching). Prints "PORT <n>" once bound.
-Usage: dns_zone.py [--port 0]
+Usage: dns_zone.py [--port 0] [--txt NAME=VALUE ...]
+  --txt adds or replaces a TXT record (for example the load's DKIM key:
+        --txt "load._domainkey.bench.example=v=DKIM1; k=rsa; p=MIIB...").
 """
 import argparse
 import socket
@@ -55,7 +58,9 @@ def answer(q):
     if name in TXT or name == ZONE:
         if qtype in (16, 255) and name in TXT:  # TXT
             s = TXT[name].encode()
-            rdata = bytes([len(s)]) + s
+            # RFC 1035 §3.3.14: a TXT record is character-strings of at most 255 octets each;
+            # a 2048-bit DKIM key needs two (RFC 6376 §3.6.2.2 concatenates them).
+            rdata = b"".join(bytes([len(s[i:i + 255])]) + s[i:i + 255] for i in range(0, len(s), 255)) or b"\0"
             an.append(enc_name(name) + struct.pack(">HHIH", 16, 1, 300, len(rdata)) + rdata)
         else:
             ns.append(soa_rr())  # NODATA
@@ -69,7 +74,13 @@ def answer(q):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--txt", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args()
+    for item in args.txt:
+        name, sep, value = item.partition("=")
+        if not sep:
+            ap.error(f"--txt {item!r}: expected NAME=VALUE")
+        TXT[name.strip().lower().rstrip(".")] = value
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", args.port))
     print(f"PORT {s.getsockname()[1]}", flush=True)
