@@ -33,6 +33,9 @@ pub struct Created {
     pub account_id: String,
     /// Shown once to the owner; Sigillo keeps only the slot it opens.
     pub recovery_code: Zeroizing<String>,
+    /// Role addresses (postmaster@, abuse@) of the domain that now deliver to this account
+    /// because it is the domain's first.
+    pub role_aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -113,7 +116,13 @@ impl Accounts<'_> {
             &address.to_string(),
             &format!("role={} certified={}", options.role, options.certified),
         )?;
-        Ok(Created { account_id, recovery_code })
+        // RFC 5321 §4.5.1 and RFC 2142: every domain accepts postmaster@ and abuse@; the
+        // domain's first account receives them until the admin points them elsewhere.
+        let role_aliases = self.directory.ensure_role_aliases(address.domain(), &address.to_string())?;
+        for alias in &role_aliases {
+            self.directory.audit(self.actor, "alias.add", alias, &address.to_string())?;
+        }
+        Ok(Created { account_id, recovery_code, role_aliases })
     }
 
     /// Rewrites the password slot only: O(1) in the size of the mailbox, one atomic UPDATE.

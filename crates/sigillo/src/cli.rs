@@ -47,6 +47,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Manage aliases: other addresses whose mail goes to an account (postmaster@, abuse@…).
+    #[command(subcommand)]
+    Alias(AliasCommand),
     /// Deliver a message from standard input to local accounts (exit 0 delivered,
     /// 67 unknown user, 75 temporary failure).
     Deliver {
@@ -104,6 +107,26 @@ pub enum DomainCommand {
     },
     Remove {
         domain: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AliasCommand {
+    /// Deliver mail for ALIAS (in a local domain) to the account TARGET.
+    Add {
+        alias: String,
+        target: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    Remove {
+        alias: String,
         #[command(flatten)]
         data: DataArg,
     },

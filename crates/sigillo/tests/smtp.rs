@@ -546,3 +546,76 @@ fn sigterm_closes_idle_sessions_with_421_and_exits_cleanly() {
     };
     assert_eq!(status.code(), Some(0));
 }
+
+/// Runs Debian's `swaks` (installed by scripts/test); returns (success, transcript).
+fn swaks(port: u16, args: &[&str]) -> (bool, String) {
+    let out = Command::new("swaks")
+        .args(["--server", &format!("127.0.0.1:{port}"), "--helo", "client.test", "--timeout", "20"])
+        .args(args)
+        .output()
+        .expect("swaks is installed by scripts/test");
+    (out.status.success(), format!("{}{}", text(&out.stdout), text(&out.stderr)))
+}
+
+fn subjects(s: &Server, who: &str) -> Vec<String> {
+    inbox(s, who).iter().filter_map(|m| text(m).lines().find_map(|l| l.strip_prefix("Subject: ").map(str::to_string))).collect()
+}
+
+#[test]
+fn swaks_reaches_postmaster_and_abuse_of_every_domain_over_starttls() {
+    let (s, r) = setup();
+    // alice is example.org's first account, so postmaster@ and abuse@ deliver to her.
+    for (to, subject) in [("Postmaster@example.org", "to-postmaster"), ("abuse@EXAMPLE.org", "to-abuse")] {
+        let (ok, transcript) =
+            swaks(r.mx, &["--tls", "--from", "reporter@remote.example", "--to", to, "--header", &format!("Subject: {subject}")]);
+        assert!(ok, "{transcript}");
+        assert!(transcript.contains("<~  250 2.0.0"), "{transcript}");
+    }
+    // RFC 5321 §4.1.1.3: "Postmaster" without a domain, in any case.
+    let (mut c, _) = Raw::connect(r.mx);
+    c.cmd("EHLO client.test");
+    assert_eq!(code(&c.cmd("MAIL FROM:<reporter@remote.example>")), "250 2.1.0");
+    assert_eq!(code(&c.cmd("RCPT TO:<POSTMASTER>")), "250 2.1.5");
+    assert!(c.cmd("DATA").starts_with("354"));
+    assert_eq!(code(&c.cmd("Subject: bare-postmaster\r\n\r\nhello\r\n.")), "250 2.0.0");
+    c.cmd("QUIT");
+    let got = subjects(&s, ALICE);
+    for subject in ["to-postmaster", "to-abuse", "bare-postmaster"] {
+        assert!(got.iter().any(|g| g == subject), "{subject} not in alice's INBOX: {got:?}");
+    }
+    // An alias moved to bob takes effect at once; an alias can't point nowhere.
+    ok(&["alias", "remove", "postmaster@example.org", "--data", s.data()], b"");
+    ok(&["alias", "add", "postmaster@example.org", BOB, "--data", s.data()], b"");
+    let out = run(&["alias", "add", "webmaster@example.org", "nobody@example.org", "--data", s.data()], b"");
+    assert!(!out.status.success() && text(&out.stderr).contains("an alias points at an existing account"), "{}", text(&out.stderr));
+    let (ok_, transcript) =
+        swaks(r.mx, &["--from", "reporter@remote.example", "--to", "postmaster@example.org", "--header", "Subject: moved"]);
+    assert!(ok_, "{transcript}");
+    assert_eq!(subjects(&s, BOB), ["moved"]);
+}
+
+#[test]
+fn swaks_submits_with_auth_only_over_tls() {
+    let (s, r) = setup();
+    let auth = ["--auth-user", ALICE, "--auth-password", PASSWORD, "--from", ALICE, "--to", BOB];
+    // Plain text: AUTH is not even offered, so swaks gives up before sending a password.
+    let (ok_, transcript) = swaks(r.submission, &[&["--auth", "PLAIN"][..], &auth].concat());
+    assert!(!ok_, "{transcript}");
+    assert!(!transcript.contains("AUTH PLAIN") && !transcript.contains("235"), "{transcript}");
+    // STARTTLS + AUTH PLAIN, implicit TLS + AUTH LOGIN, and pipelining on the MX.
+    let (ok_, transcript) = swaks(r.submission, &[&["--tls", "--auth", "PLAIN", "--header", "Subject: via-starttls"][..], &auth].concat());
+    assert!(ok_ && transcript.contains("<~  235 2.7.0"), "{transcript}");
+    let (ok_, transcript) =
+        swaks(r.submissions, &[&["--tls-on-connect", "--auth", "LOGIN", "--header", "Subject: via-implicit-tls"][..], &auth].concat());
+    assert!(ok_ && transcript.contains("<~  235 2.7.0"), "{transcript}");
+    let (ok_, transcript) =
+        swaks(r.mx, &["--pipeline", "--from", "friend@remote.example", "--to", BOB, "--header", "Subject: via-pipelining"]);
+    assert!(ok_ && transcript.contains("PIPELINING"), "{transcript}");
+    let mut got = subjects(&s, BOB);
+    got.sort();
+    assert_eq!(got, ["via-implicit-tls", "via-pipelining", "via-starttls"]);
+    // A wrong password is refused with 535 and nothing is sent.
+    let bad = ["--auth-user", ALICE, "--auth-password", "wrong password", "--from", ALICE, "--to", BOB];
+    let (ok_, transcript) = swaks(r.submission, &[&["--tls", "--auth", "PLAIN"][..], &bad].concat());
+    assert!(!ok_ && transcript.contains(" 535 5.7.8 ") && !transcript.contains("MAIL FROM"), "{transcript}");
+}

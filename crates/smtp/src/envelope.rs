@@ -98,6 +98,19 @@ enum Lookup {
     Remote,
 }
 
+/// RFC 5321 §4.1.1.3: `RCPT TO:<Postmaster>` without a domain (any case) must be accepted;
+/// the command parser wants a domain, so the line is given ours before it is parsed.
+pub fn expand_bare_postmaster(line: &[u8], domain: &str) -> Option<Vec<u8>> {
+    const PREFIX: &[u8] = b"RCPT TO:<POSTMASTER>";
+    let head = line.get(..PREFIX.len())?;
+    if !head.eq_ignore_ascii_case(PREFIX) {
+        return None;
+    }
+    let mut out = format!("RCPT TO:<postmaster@{domain}>").into_bytes();
+    out.extend_from_slice(&line[PREFIX.len()..]);
+    Some(out)
+}
+
 pub async fn rcpt(session: &mut Session, to: RcptTo<String>) -> Result<Flow, SmtpError> {
     let Some(tx) = &session.tx else {
         return Ok(session.refuse(Reply::new(503, "5.5.1", "Need MAIL before RCPT")));
@@ -132,7 +145,7 @@ pub async fn rcpt(session: &mut Session, to: RcptTo<String>) -> Result<Flow, Smt
             if !dir.has_domain(&domain)? {
                 return Ok((Lookup::Remote, routed_ok));
             }
-            let found = if dir.account(&account)?.is_some() { Lookup::LocalAccount } else { Lookup::LocalUnknown };
+            let found = if dir.recipient(&account)?.is_some() { Lookup::LocalAccount } else { Lookup::LocalUnknown };
             Ok((found, routed_ok))
         })
         .await?;
@@ -172,6 +185,16 @@ pub async fn rcpt(session: &mut Session, to: RcptTo<String>) -> Result<Flow, Smt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_postmaster_gets_our_domain() {
+        assert_eq!(
+            expand_bare_postmaster(b"rcpt to:<PostMaster> NOTIFY=NEVER", "example.org").unwrap(),
+            b"RCPT TO:<postmaster@example.org> NOTIFY=NEVER"
+        );
+        assert_eq!(expand_bare_postmaster(b"RCPT TO:<postmaster@other.example>", "example.org"), None);
+        assert_eq!(expand_bare_postmaster(b"RCPT TO:<post>", "example.org"), None);
+    }
 
     #[test]
     fn source_routes_are_seen() {

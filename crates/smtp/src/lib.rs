@@ -70,6 +70,8 @@ impl ListenerKind {
 pub struct Server {
     /// The name in the greeting, EHLO reply and Received headers.
     pub hostname: String,
+    /// Where `RCPT TO:<Postmaster>` without a domain goes (RFC 5321 §4.1.1.3).
+    pub primary_domain: String,
     pub data: DataDir,
     /// Logins, lockout and the keyring, shared with IMAP, POP3 and the web.
     pub gate: Arc<LoginGate>,

@@ -175,7 +175,9 @@ impl Session {
             // decline source routes altogether, so a route can never reach another host.
             return Ok(self.refuse(Reply::new(550, "5.7.1", "Source routes are not accepted")));
         }
-        let request = match Request::parse(&mut line.bytes.iter()) {
+        let postmaster = if verb == b"RCPT" { envelope::expand_bare_postmaster(&line.bytes, &self.server.primary_domain) } else { None };
+        let bytes = postmaster.as_deref().unwrap_or(&line.bytes);
+        let request = match Request::parse(&mut bytes.iter()) {
             Ok(request) => request.into_owned(),
             Err(error) => {
                 if verb == b"BDAT" {

@@ -55,7 +55,7 @@ impl Delivery<'_> {
             return Err(DeliveryError::TooLarge { size: raw.len(), limit: self.max_message_size });
         }
         let account =
-            self.directory.account(&recipient.to_string())?.ok_or_else(|| DeliveryError::UnknownRecipient(recipient.to_string()))?;
+            self.directory.recipient(&recipient.to_string())?.ok_or_else(|| DeliveryError::UnknownRecipient(recipient.to_string()))?;
         if let Some(keys) = self.keyring.keys(&account.id) {
             let mut store = MailStore::open(&self.data.mailstore_db(&account.id), &keys.mailbox_key, &account.id)?;
             store.append(mailbox, NewMessage { raw, flags, internal_date })?;

@@ -24,6 +24,11 @@ CREATE TABLE IF NOT EXISTS accounts (
     quota INTEGER NOT NULL DEFAULT 0,
     sealing_public_key BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS aliases (
+    address TEXT PRIMARY KEY,
+    target TEXT NOT NULL REFERENCES accounts(address) ON DELETE CASCADE,
+    created INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS key_slots (
     id INTEGER PRIMARY KEY,
     account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
@@ -231,6 +236,71 @@ impl Directory {
     pub fn delete_account(&self, account_id: &str) -> Result<()> {
         self.conn.execute("DELETE FROM accounts WHERE id = ?1", [account_id])?;
         Ok(())
+    }
+
+    /// The account that receives mail for `address`: the account itself, or the target of
+    /// an alias.
+    pub fn recipient(&self, address: &str) -> Result<Option<AccountRecord>> {
+        if let Some(account) = self.account(address)? {
+            return Ok(Some(account));
+        }
+        let target: Option<String> =
+            self.conn.query_row("SELECT target FROM aliases WHERE address = ?1", [address], |r| r.get(0)).optional()?;
+        match target {
+            Some(target) => self.account(&target),
+            None => Ok(None),
+        }
+    }
+
+    // ---- aliases ----
+
+    /// Makes mail for `alias` (in a local domain, not an account) go to the account `target`.
+    pub fn add_alias(&self, alias: &str, target: &str) -> Result<()> {
+        let domain = alias.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+        if !self.has_domain(domain)? {
+            return Err(StoreError::NotFound(format!("domain {domain} (aliases live in local domains; add it with `sigillo domain add`)")));
+        }
+        if self.account(alias)?.is_some() {
+            return Err(StoreError::Exists(format!("account {alias} (an alias cannot shadow an account)")));
+        }
+        if self.account(target)?.is_none() {
+            return Err(StoreError::NotFound(format!("account {target} (an alias points at an existing account)")));
+        }
+        let inserted = self
+            .conn
+            .execute("INSERT OR IGNORE INTO aliases(address, target, created) VALUES (?1, ?2, ?3)", params![alias, target, unix_now()])?;
+        if inserted == 0 {
+            return Err(StoreError::Exists(format!("alias {alias}")));
+        }
+        Ok(())
+    }
+
+    pub fn remove_alias(&self, alias: &str) -> Result<()> {
+        if self.conn.execute("DELETE FROM aliases WHERE address = ?1", [alias])? == 0 {
+            return Err(StoreError::NotFound(format!("alias {alias}")));
+        }
+        Ok(())
+    }
+
+    /// Every alias as (alias, target account), sorted.
+    pub fn list_aliases(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare("SELECT address, target FROM aliases ORDER BY address")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// RFC 5321 §4.5.1 (postmaster) and RFC 2142 §2 (abuse): every mail domain must accept
+    /// them. Points those not yet taken in `domain` at `target`; returns the ones created.
+    pub fn ensure_role_aliases(&self, domain: &str, target: &str) -> Result<Vec<String>> {
+        let mut created = Vec::new();
+        for local in ["postmaster", "abuse"] {
+            let alias = format!("{local}@{domain}");
+            if self.recipient(&alias)?.is_none() {
+                self.add_alias(&alias, target)?;
+                created.push(alias);
+            }
+        }
+        Ok(created)
     }
 
     // ---- key slots ----

@@ -18,6 +18,9 @@ pub fn run(command: AccountCommand) -> Result<()> {
             println!("created account {address}");
             println!("Recovery code (shown only this once; it is the only way to reset the password without losing mail):");
             println!("  {}", &*created.recovery_code);
+            for alias in &created.role_aliases {
+                println!("{alias} now delivers to {address} (change it with `sigillo alias`)");
+            }
         }
         AccountCommand::List { data } => {
             let ctx = Context::open(&data.dir)?;

@@ -1,6 +1,7 @@
 //! One module per top-level command.
 
 mod account;
+mod alias;
 mod deliver;
 mod demo;
 mod domain;
@@ -18,6 +19,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Demo { dir } => demo::run(&dir).map(|()| ExitCode::SUCCESS),
         Command::Domain(cmd) => domain::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Account(cmd) => account::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Alias(cmd) => alias::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Deliver { data, mailbox, recipients } => deliver::run(&data.dir, &mailbox, &recipients),
         Command::Export { address, data, password_file, mailbox, format, output } => {
             export::run(&data.dir, &address, password_file.as_deref(), mailbox.as_deref(), format, output.as_deref())

@@ -111,6 +111,7 @@ fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<
         .context("inbound authentication (SPF/DKIM/DMARC): the DNS resolver")?;
     Ok(Arc::new(sigillo_smtp::Server {
         hostname: ctx.config.server.hostname.clone(),
+        primary_domain: ctx.config.server.primary_domain.clone(),
         data: ctx.data.clone(),
         gate: Arc::new(sigillo_auth::LoginGate {
             directories,
