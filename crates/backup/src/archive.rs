@@ -24,6 +24,13 @@ pub struct ArchiveInfo {
     pub size: u64,
 }
 
+impl ArchiveInfo {
+    /// How long ago it was taken (zero if its name says the future).
+    pub fn age(&self) -> std::time::Duration {
+        (OffsetDateTime::now_utc() - self.created).try_into().unwrap_or_default()
+    }
+}
+
 /// What to back up and where.
 pub struct BackupJob<'a> {
     pub data: &'a Path,

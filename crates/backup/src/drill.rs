@@ -34,6 +34,14 @@ pub struct DrillReport {
     pub queued_messages: u64,
 }
 
+impl DrillReport {
+    /// How long ago the drill ran (`None` if its time does not parse).
+    pub fn age(&self) -> Option<std::time::Duration> {
+        let when = time::OffsetDateTime::parse(&self.time, &time::format_description::well_known::Rfc3339).ok()?;
+        Some((time::OffsetDateTime::now_utc() - when).try_into().unwrap_or_default())
+    }
+}
+
 /// Runs the drill on `archive` in `scratch` (created, then removed) and records the result.
 pub fn run(archive: &Path, identities: &[age::x25519::Identity], scratch: &Path, backup_dir: &Path) -> Result<DrillReport> {
     let started = Instant::now();
@@ -62,7 +70,7 @@ pub fn run(archive: &Path, identities: &[age::x25519::Identity], scratch: &Path,
 }
 
 fn drill(archive: &Path, identities: &[age::x25519::Identity], scratch: &Path, report: &mut DrillReport) -> Result<()> {
-    let verified = restore::restore_archive(archive, identities, scratch)?;
+    let verified = restore::restore_archive(archive, identities, scratch, &mut |_, _| {})?;
     let counts = &verified.manifest.counts;
     (report.files, report.bytes) = (counts.files, counts.bytes);
     let fail = |what: String| BackupError::Drill(what);

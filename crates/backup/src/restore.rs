@@ -19,20 +19,30 @@ pub struct Verified {
 
 /// Verifies an archive end to end. With `expected_signer` (the server's own backup key,
 /// hex), an archive signed by any other key is refused too.
-pub fn verify_archive(archive: &Path, identities: &[age::x25519::Identity], expected_signer: Option<&str>) -> Result<Verified> {
-    read_archive(archive, identities, expected_signer, &mut |_, input| {
+pub fn verify_archive(
+    archive: &Path,
+    identities: &[age::x25519::Identity],
+    expected_signer: Option<&str>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Verified> {
+    read_archive(archive, identities, expected_signer, progress, &mut |_, input| {
         pump(input, &mut std::io::sink(), archive)?;
         Ok(())
     })
 }
 
 /// Restores an archive into `target`, which must be missing or empty.
-pub fn restore_archive(archive: &Path, identities: &[age::x25519::Identity], target: &Path) -> Result<Verified> {
+pub fn restore_archive(
+    archive: &Path,
+    identities: &[age::x25519::Identity],
+    target: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Verified> {
     if target.exists() && fs::read_dir(target).map_err(BackupError::io(target))?.next().is_some() {
         return Err(BackupError::NotEmpty(target.to_path_buf()));
     }
     sigillo_core::durable::create_private_dir(target).map_err(BackupError::io(target))?;
-    let result = read_archive(archive, identities, None, &mut |entry, input| {
+    let result = read_archive(archive, identities, None, progress, &mut |entry, input| {
         use std::os::unix::fs::OpenOptionsExt;
         let path = target.join(&entry.path);
         if let Some(parent) = path.parent() {
@@ -67,6 +77,7 @@ fn read_archive(
     archive: &Path,
     identities: &[age::x25519::Identity],
     expected_signer: Option<&str>,
+    progress: &mut dyn FnMut(u64, u64),
     sink: &mut Sink<'_>,
 ) -> Result<Verified> {
     let file = File::open(archive).map_err(BackupError::io(archive))?;
@@ -93,6 +104,7 @@ fn read_archive(
         }
     }
     let mut expected = manifest.files.iter();
+    let mut done = 0;
     for item in entries {
         let mut item = item.map_err(damaged)?;
         let name = item.path().map_err(damaged)?.to_string_lossy().to_string();
@@ -112,6 +124,8 @@ fn read_archive(
         sunk?;
         let (size, sha256) = hashing.finish();
         check(entry, size, &sha256)?;
+        done += size;
+        progress(done, manifest.counts.bytes);
     }
     if let Some(missing) = expected.next() {
         return Err(BackupError::Damaged(format!("{}: in the manifest but not in the archive (truncated?)", missing.path)));

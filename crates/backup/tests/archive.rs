@@ -57,35 +57,35 @@ fn create_verify_restore_and_damage() {
     assert!(sealed.starts_with(b"age-encryption.org/v1"));
     assert!(!sealed.windows(6).any(|w| w == b"sealed"));
 
-    let verified = verify_archive(&info.path, &ids, Some(&key.public_hex())).unwrap();
+    let verified = verify_archive(&info.path, &ids, Some(&key.public_hex()), &mut |_, _| {}).unwrap();
     assert_eq!(verified.manifest, manifest);
     let restored = tmp.path().join("restored");
-    restore_archive(&info.path, &ids, &restored).unwrap();
+    restore_archive(&info.path, &ids, &restored, &mut |_, _| {}).unwrap();
     let mut original = tree(&data);
     original.retain(|(p, _)| !p.starts_with("backups"));
     assert_eq!(tree(&restored), original);
-    assert!(matches!(restore_archive(&info.path, &ids, &restored), Err(BackupError::NotEmpty(_))));
+    assert!(matches!(restore_archive(&info.path, &ids, &restored, &mut |_, _| {}), Err(BackupError::NotEmpty(_))));
 
     // Another server's key, the wrong identity, and a flipped byte anywhere.
     let (other, _) = SigningKey::generate().unwrap();
-    assert!(matches!(verify_archive(&info.path, &ids, Some(&other.public_hex())), Err(BackupError::Damaged(_))));
+    assert!(matches!(verify_archive(&info.path, &ids, Some(&other.public_hex()), &mut |_, _| {}), Err(BackupError::Damaged(_))));
     let (other_secret, _) = identity::generate();
     std::fs::write(&id_path, other_secret.as_bytes()).unwrap();
     let wrong = identity::load_identities(&id_path).unwrap();
-    assert!(matches!(verify_archive(&info.path, &wrong, None), Err(BackupError::WrongIdentity)));
+    assert!(matches!(verify_archive(&info.path, &wrong, None, &mut |_, _| {}), Err(BackupError::WrongIdentity)));
     for offset in [30, 200, sealed.len() / 3, sealed.len() / 2, sealed.len() - 20] {
         let mut bad = sealed.clone();
         bad[offset] ^= 0x01;
         let path = tmp.path().join(format!("bad-{offset}.age"));
         std::fs::write(&path, &bad).unwrap();
-        let err = verify_archive(&path, &ids, None).unwrap_err();
+        let err = verify_archive(&path, &ids, None, &mut |_, _| {}).unwrap_err();
         assert!(matches!(err, BackupError::Damaged(_) | BackupError::WrongIdentity), "offset {offset}: {err}");
         let target = tmp.path().join(format!("r-{offset}"));
-        assert!(restore_archive(&path, &ids, &target).is_err(), "offset {offset}");
+        assert!(restore_archive(&path, &ids, &target, &mut |_, _| {}).is_err(), "offset {offset}");
         assert_eq!(std::fs::read_dir(&target).map(|d| d.count()).unwrap_or(0), 0, "a failed restore leaves nothing behind");
     }
     // Truncated.
     let path = tmp.path().join("short.age");
     std::fs::write(&path, &sealed[..sealed.len() - 1000]).unwrap();
-    assert!(matches!(verify_archive(&path, &ids, None), Err(BackupError::Damaged(_))));
+    assert!(matches!(verify_archive(&path, &ids, None, &mut |_, _| {}), Err(BackupError::Damaged(_))));
 }

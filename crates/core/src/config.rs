@@ -33,6 +33,70 @@ pub struct Config {
     /// resolver (`/etc/resolv.conf`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<DnsConfig>,
+    #[serde(default)]
+    pub backup: BackupConfig,
+}
+
+/// `[backup]`: scheduled, encrypted backups and restore drills (`sigillo backup`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BackupConfig {
+    /// age recipients (`age1…`) every archive is encrypted to; none: no scheduled backups.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// Where archives are written; relative paths are relative to the data directory.
+    #[serde(default = "default_backup_dir")]
+    pub dir: PathBuf,
+    /// The age identity the scheduled restore drill decrypts with (absent: no drills).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_file: Option<PathBuf>,
+    /// Seconds between scheduled backups (0: off).
+    #[serde(default = "default_backup_interval")]
+    pub interval_secs: u64,
+    /// Seconds between scheduled restore drills (0: off).
+    #[serde(default = "default_drill_interval")]
+    pub drill_interval_secs: u64,
+    /// Rotation: the newest archive of each of the last N days, ISO weeks and months.
+    #[serde(default = "default_keep_daily")]
+    pub keep_daily: usize,
+    #[serde(default = "default_keep_weekly")]
+    pub keep_weekly: usize,
+    #[serde(default = "default_keep_monthly")]
+    pub keep_monthly: usize,
+}
+
+fn default_backup_dir() -> PathBuf {
+    PathBuf::from("backups")
+}
+fn default_backup_interval() -> u64 {
+    24 * 3600
+}
+fn default_drill_interval() -> u64 {
+    7 * 24 * 3600
+}
+fn default_keep_daily() -> usize {
+    7
+}
+fn default_keep_weekly() -> usize {
+    4
+}
+fn default_keep_monthly() -> usize {
+    12
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig {
+            recipients: Vec::new(),
+            dir: default_backup_dir(),
+            identity_file: None,
+            interval_secs: default_backup_interval(),
+            drill_interval_secs: default_drill_interval(),
+            keep_daily: default_keep_daily(),
+            keep_weekly: default_keep_weekly(),
+            keep_monthly: default_keep_monthly(),
+        }
+    }
 }
 
 /// `[dns]`: the name servers Sigillo asks, over UDP and TCP, instead of the system's.
@@ -163,6 +227,7 @@ impl Config {
             limits: Limits::default(),
             security: SecurityConfig::default(),
             dns: None,
+            backup: BackupConfig::default(),
         }
     }
 
@@ -210,6 +275,10 @@ impl Config {
 
     pub fn master_key_path(&self, data_dir: &Path) -> PathBuf {
         data_dir.join(&self.server.master_key_file)
+    }
+
+    pub fn backup_dir(&self, data_dir: &Path) -> PathBuf {
+        data_dir.join(&self.backup.dir)
     }
 }
 

@@ -47,6 +47,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Encrypted backups: create, list, verify, restore, and the restore drill.
+    #[command(subcommand)]
+    Backup(BackupCommand),
     /// Manage aliases: other addresses whose mail goes to an account (postmaster@, abuse@…).
     #[command(subcommand)]
     Alias(AliasCommand),
@@ -85,6 +88,55 @@ pub enum Command {
         path: PathBuf,
         #[command(flatten)]
         data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BackupCommand {
+    /// Take a backup now (consistent while the server runs), encrypted to [backup] recipients.
+    Create {
+        #[command(flatten)]
+        data: DataArg,
+        /// Write the archive here instead of [backup] dir.
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+    },
+    /// Make an age key pair: the identity goes to FILE, the recipient is printed for sigillo.toml.
+    Keygen {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// The archives in [backup] dir, newest first, and the last restore drill.
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Check an archive: decryption, the manifest's signature and every file's SHA-256.
+    Verify {
+        archive: PathBuf,
+        /// The age identity (default: [backup] identity_file of --data).
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+        /// Also require the archive to be signed by this server's backup key.
+        #[arg(long = "data", env = "SIGILLO_DATA", value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+    /// Restore an archive into a new, empty data directory.
+    Restore {
+        archive: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        identity: PathBuf,
+        /// The new data directory (must be missing or empty).
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Restore the newest archive into scratch space, check it, and record the result.
+    Drill {
+        #[command(flatten)]
+        data: DataArg,
+        /// The age identity (default: [backup] identity_file).
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
     },
 }
 

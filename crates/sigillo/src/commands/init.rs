@@ -8,6 +8,8 @@ use sigillo_crypto::{Key32, tls};
 use sigillo_store::{DataDir, Directory};
 use std::path::Path;
 
+const BACKUP_IDENTITY: &str = "backup-identity.txt";
+
 /// Creates the data directory; `customize` may adjust the config before it is written.
 pub fn create(dir: &Path, domain: &str, hostname: Option<&str>, customize: impl FnOnce(&mut Config)) -> Result<Config> {
     let domain = normalize_domain(domain).with_context(|| format!("'{domain}' is not a valid domain name"))?;
@@ -22,6 +24,14 @@ pub fn create(dir: &Path, domain: &str, hostname: Option<&str>, customize: impl 
     data.create_tree().with_context(|| format!("cannot create {}", dir.display()))?;
 
     let mut config = Config::new(&hostname, &domain);
+    // Backups work from the first day: an age identity of this server's own, which the
+    // admin is told to copy elsewhere (an archive is useless when the disk that held its
+    // only identity is gone).
+    let (identity, recipient) = sigillo_backup::identity::generate();
+    let identity_file = std::path::PathBuf::from("keys").join(BACKUP_IDENTITY);
+    sigillo_core::durable::write_new(&dir.join(&identity_file), identity.as_bytes(), 0o600)?;
+    config.backup.recipients = vec![recipient];
+    config.backup.identity_file = Some(identity_file);
     customize(&mut config);
     config.save(dir)?;
     let master = create_master_key(&config.master_key_path(dir))?;
@@ -45,6 +55,11 @@ pub fn run(dir: &Path, domain: &str, hostname: Option<&str>) -> Result<()> {
     println!(
         "  master key:  {} — keep a copy apart from the data; without it the server keys are lost",
         config.master_key_path(dir).display()
+    );
+    println!(
+        "  backups:     daily into {}, encrypted to {} — copy that identity off this machine",
+        config.backup_dir(dir).display(),
+        dir.join("keys").join(BACKUP_IDENTITY).display()
     );
     println!("Next: add listeners under [listen] in {}/sigillo.toml, create an account with", dir.display());
     println!("  sigillo account add user@{} --data {}", config.server.primary_domain, dir.display());

@@ -2,6 +2,7 @@
 
 mod account;
 mod alias;
+pub mod backup;
 mod deliver;
 mod demo;
 mod domain;
@@ -20,6 +21,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Domain(cmd) => domain::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Account(cmd) => account::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Alias(cmd) => alias::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Backup(cmd) => backup::run(cmd),
         Command::Deliver { data, mailbox, recipients } => deliver::run(&data.dir, &mailbox, &recipients),
         Command::Export { address, data, password_file, mailbox, format, output } => {
             export::run(&data.dir, &address, password_file.as_deref(), mailbox.as_deref(), format, output.as_deref())

@@ -4,6 +4,7 @@
 //! [`DRAIN_TIMEOUT`]), exit 0.
 
 mod accept;
+mod backup;
 mod https;
 pub mod limits;
 mod smtp;
@@ -68,6 +69,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
             listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, hostname.clone(), stop_rx.clone()));
         }
     }
+    tokio::spawn(backup::schedule(ctx.data.root().to_path_buf(), ctx.config.backup.clone(), stop_rx.clone()));
     println!("Sigillo {} is running as {hostname}:", env!("CARGO_PKG_VERSION"));
     for line in &lines {
         println!("{line}");
