@@ -50,6 +50,9 @@ pub enum Command {
     /// Encrypted backups: create, list, verify, restore, and the restore drill.
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// The trust center's controls: run every automated check now and show each control.
+    #[command(subcommand)]
+    Trust(TrustCommand),
     /// Manage aliases: other addresses whose mail goes to an account (postmaster@, abuse@…).
     #[command(subcommand)]
     Alias(AliasCommand),
@@ -88,6 +91,19 @@ pub enum Command {
         path: PathBuf,
         #[command(flatten)]
         data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TrustCommand {
+    /// Run every check against the server DIR configures, record the results, print each
+    /// NIST CSF 2.0 control's status.
+    Check {
+        #[command(flatten)]
+        data: DataArg,
+        /// Print a JSON array (id, csf11, status, checks) instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -19,6 +19,8 @@ pub fn open_encrypted(path: &Path, key: &Key32, create: bool) -> Result<Connecti
     // SQLCipher: the key must be the first statement on a new connection.
     conn.pragma_update(None, "key", &*key.sqlcipher_literal())?;
     conn.pragma_update(None, "cipher_page_size", PAGE_SIZE)?;
+    // A wrong key is an error we return; SQLCipher must not also print it on stderr.
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
     // A wrong key only shows on the first read of a page.
     if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
         return Err(StoreError::WrongKey(path.display().to_string()));

@@ -9,6 +9,7 @@ mod domain;
 mod export;
 mod import;
 pub mod init;
+mod trust;
 
 use crate::cli::Command;
 use std::process::ExitCode;
@@ -22,6 +23,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Account(cmd) => account::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Alias(cmd) => alias::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Backup(cmd) => backup::run(cmd),
+        Command::Trust(cmd) => trust::run(cmd),
         Command::Deliver { data, mailbox, recipients } => deliver::run(&data.dir, &mailbox, &recipients),
         Command::Export { address, data, password_file, mailbox, format, output } => {
             export::run(&data.dir, &address, password_file.as_deref(), mailbox.as_deref(), format, output.as_deref())

@@ -1,0 +1,44 @@
+//! Password storage: every key slot's Argon2id parameters at or above OWASP's minimum.
+
+use super::Outcome;
+use crate::Target;
+use serde_json::json;
+use sigillo_crypto::slots::KdfParams;
+
+pub fn password_kdf(target: &Target) -> Outcome {
+    let min = KdfParams::OWASP_MINIMUM;
+    let strong = |p: &KdfParams| p.memory_kib >= min.memory_kib && p.iterations >= min.iterations && p.parallelism >= min.parallelism;
+    let s = &target.config.security;
+    let configured = KdfParams { memory_kib: s.argon2_memory_kib, iterations: s.argon2_iterations, parallelism: s.argon2_parallelism };
+    let directory = match sigillo_store::Directory::open(&target.data.directory_db(), &target.directory_key) {
+        Ok(d) => d,
+        Err(e) => return Outcome::fail(format!("cannot open the directory: {e}"), json!(null)),
+    };
+    let accounts = directory.list_accounts().unwrap_or_default();
+    let (mut slots, mut weak) = (0, Vec::new());
+    for account in &accounts {
+        for slot in directory.slots(&account.id).unwrap_or_default() {
+            slots += 1;
+            if !strong(&slot.slot.kdf) {
+                weak.push(account.address.clone());
+            }
+        }
+    }
+    let evidence = json!({
+        "algorithm": "Argon2id",
+        "configured": { "memory_kib": configured.memory_kib, "iterations": configured.iterations, "parallelism": configured.parallelism },
+        "owasp_minimum": { "memory_kib": min.memory_kib, "iterations": min.iterations, "parallelism": min.parallelism },
+        "accounts": accounts.len(), "key_slots": slots, "weak_slots_of": weak,
+    });
+    if strong(&configured) && weak.is_empty() {
+        Outcome::pass(
+            format!(
+                "Argon2id {} KiB, t={}, p={}; {slots} key slots, none weaker",
+                configured.memory_kib, configured.iterations, configured.parallelism
+            ),
+            evidence,
+        )
+    } else {
+        Outcome::fail(format!("weak key derivation: configured or in slots of {}", weak.join(", ")), evidence)
+    }
+}

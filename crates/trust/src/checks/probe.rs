@@ -1,0 +1,117 @@
+//! Talking to our own listeners the way a client would: plain TCP for the greeting and
+//! capabilities, a TLS handshake (rustls) that records the version and the certificate.
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A line-based conversation over plain TCP: reads the greeting, sends each command and
+/// collects every reply line (until a line `done` accepts), returns the whole transcript.
+pub fn converse(addr: SocketAddr, commands: &[&str], done: fn(&str) -> bool) -> std::io::Result<String> {
+    let stream = TcpStream::connect_timeout(&addr, TIMEOUT)?;
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    stream.set_write_timeout(Some(TIMEOUT))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut writer = stream;
+    let mut transcript = String::new();
+    let mut read_reply = |transcript: &mut String| -> std::io::Result<()> {
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            transcript.push_str(&line);
+            if done(&line) {
+                return Ok(());
+            }
+        }
+    };
+    read_reply(&mut transcript)?;
+    for command in commands {
+        writer.write_all(format!("{command}\r\n").as_bytes())?;
+        read_reply(&mut transcript)?;
+    }
+    Ok(transcript)
+}
+
+/// What a TLS handshake showed.
+pub struct Handshake {
+    pub version: String,
+    pub cipher: String,
+    pub certificate: Vec<u8>,
+}
+
+/// Completes a TLS handshake limited to `versions`; the certificate is recorded, not
+/// judged (its validity is checked separately, and it is self-signed on a fresh install).
+pub fn tls_handshake(
+    addr: SocketAddr,
+    server_name: &str,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> Result<Handshake, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_protocol_versions(versions)
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(RecordOnly(provider)))
+        .with_no_client_auth();
+    let name = ServerName::try_from(server_name.to_string()).map_err(|e| e.to_string())?;
+    let mut conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
+    let mut tcp = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| e.to_string())?;
+    tcp.set_read_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+    tcp.set_write_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+    while conn.is_handshaking() {
+        conn.complete_io(&mut tcp).map_err(|e| e.to_string())?;
+    }
+    let version = conn.protocol_version().map(|v| format!("{v:?}")).unwrap_or_default();
+    let cipher = conn.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())).unwrap_or_default();
+    let certificate = conn.peer_certificates().and_then(|c| c.first()).map(|c| c.as_ref().to_vec()).unwrap_or_default();
+    conn.send_close_notify();
+    let _ = conn.complete_io(&mut tcp);
+    Ok(Handshake { version, cipher, certificate })
+}
+
+#[derive(Debug)]
+struct RecordOnly(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for RecordOnly {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    // The handshake signatures are still verified: the server must hold the key.
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
