@@ -105,3 +105,65 @@ reason = "No hardware is operated: the server runs on a rented virtual machine."
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("XX.YY-99, which is not a CSF 2.0 subcategory"), "{}", text(&out.stderr));
 }
+
+/// GET over TLS with curl (self-signed certificate): (status, headers, body).
+fn get(port: u16, path: &str) -> (u16, String, String) {
+    let out = Command::new("curl")
+        .args(["-sk", "-D", "-", "--max-time", "20", &format!("https://127.0.0.1:{port}{path}")])
+        .output()
+        .expect("curl is installed by scripts/test");
+    let all = text(&out.stdout);
+    let (head, body) = all.split_once("\r\n\r\n").unwrap_or((&all, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head.to_lowercase(), body.to_string())
+}
+
+#[test]
+fn the_trust_pages_show_the_recorded_statuses_with_strict_headers_and_working_links() {
+    let s = init();
+    add_account(&s, "alice@example.org", PASSWORD);
+    let https = free_port();
+    set_listen(&s, &format!("https = \"127.0.0.1:{https}\""));
+    let mut server = spawn_serve(&s, "https");
+    let cli = controls(&s);
+
+    let (code, headers, body) = get(https, "/trust.json");
+    assert_eq!(code, 200);
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let served = doc["controls"].as_array().unwrap();
+    assert_eq!(served.len(), 106);
+    for c in &cli {
+        assert_eq!(status(served, c["id"].as_str().unwrap()), c["status"].as_str().unwrap(), "{}", c["id"]);
+    }
+    let implemented = cli.iter().filter(|c| c["status"] == "implemented").count();
+    assert_eq!(doc["summary"]["implemented"], implemented);
+    assert_eq!(doc["summary"]["percent_implemented"], implemented * 100 / 106);
+    assert!(headers.contains("content-security-policy: default-src 'none'"), "{headers}");
+    assert!(!headers.contains("unsafe-inline"));
+
+    let (code, headers, page) = get(https, "/trust");
+    assert_eq!(code, 200);
+    for h in
+        ["strict-transport-security: max-age=", "x-content-type-options: nosniff", "referrer-policy: no-referrer", "frame-ancestors 'none'"]
+    {
+        assert!(headers.contains(h), "{h} missing in {headers}");
+    }
+    assert!(page.contains("<html lang=\"en\" dir=\"ltr\">") && page.contains("<main>") && page.contains("<h1>"));
+    assert!(!page.contains("style=") && !page.contains("<script"), "no inline style or script under the CSP");
+    // Every link on the page resolves.
+    let links: std::collections::BTreeSet<&str> = page.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    assert!(links.len() > 106, "a link per control at least: {}", links.len());
+    for link in links {
+        let (code, _, _) = get(https, link);
+        assert_eq!(code, 200, "{link}");
+    }
+    let (_, _, detail) = get(https, "/trust/controls/PR.DS-01");
+    assert!(detail.contains("storage.encrypted-at-rest") && detail.contains("directory_opens_with_its_key"), "{detail}");
+    let (code, _, _) = get(https, "/trust/controls/XX.YY-99");
+    assert_eq!(code, 404);
+    let (code, _, txt) = get(https, "/.well-known/security.txt");
+    assert_eq!(code, 200);
+    assert!(txt.contains("Contact: mailto:abuse@example.org") && txt.contains("Expires: 2"), "{txt}");
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -1,5 +1,5 @@
-//! The HTTPS listener. For now it answers a landing page and `/healthz`; the trust center,
-//! status page, MTA-STS policy and autoconfig join it with their features (the `web` crate).
+//! The HTTPS listener: a landing page, `/healthz`, and the pages of the `web` crate
+//! (trust center, security.txt); MTA-STS policy and autoconfig join it with their features.
 
 use super::accept::accept_loop;
 use super::limits::ConnectionLimiter;
@@ -8,6 +8,8 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use sigillo_web::WebState;
+use sigillo_web::html::escape;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -16,19 +18,17 @@ use tokio_rustls::TlsAcceptor;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn router(hostname: String) -> Router {
+fn router(web: Arc<WebState>) -> Router {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sigillo — {host}</title></head>\
-         <body><h1>Sigillo</h1><p>{host} is a Sigillo mail server.</p></body></html>",
-        host = html_escape(&hostname)
+         <body><h1>Sigillo</h1><p>{host} is a Sigillo mail server. <a href=\"/trust\">Trust center</a>.</p></body></html>",
+        host = escape(&web.hostname)
     );
     Router::new()
         .route("/", get(move || async move { Html(page) }))
         .route("/healthz", get(|| async { ([("content-type", "application/json")], "{\"status\":\"ok\"}").into_response() }))
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+        .layer(axum::middleware::from_fn(sigillo_web::headers::secure))
+        .merge(sigillo_web::router(web))
 }
 
 pub async fn serve(
@@ -36,10 +36,10 @@ pub async fn serve(
     tls: TlsAcceptor,
     limiter: Arc<ConnectionLimiter>,
     idle: Duration,
-    hostname: String,
+    web: Arc<WebState>,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let app = router(hostname);
+    let app = router(web);
     accept_loop(listener, "https", limiter, stop, None, move |tcp, peer, mut stop| {
         let (tls, app) = (tls.clone(), app.clone());
         async move {

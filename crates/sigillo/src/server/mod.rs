@@ -9,6 +9,7 @@ mod https;
 pub mod limits;
 mod smtp;
 mod tls;
+mod trust;
 
 use crate::context::Context;
 use anyhow::{Context as _, Result};
@@ -40,6 +41,11 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = JoinSet::new();
     let hostname = ctx.config.server.hostname.clone();
+    let web = Arc::new(sigillo_web::WebState {
+        root: ctx.data.root().to_path_buf(),
+        hostname: hostname.clone(),
+        primary_domain: ctx.config.server.primary_domain.clone(),
+    });
     let configured = ctx.config.listen.configured();
     if configured.is_empty() {
         tracing::warn!("no listeners configured under [listen] in sigillo.toml; nothing to serve");
@@ -66,9 +72,10 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
             listeners.spawn(smtp::serve(listener, kind, smtp.clone(), limiter, stop_rx.clone()));
         } else {
             lines.push(format!("  {name:<12} https://{addr}/"));
-            listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, hostname.clone(), stop_rx.clone()));
+            listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, Arc::clone(&web), stop_rx.clone()));
         }
     }
+    tokio::spawn(trust::schedule(ctx.data.root().to_path_buf(), stop_rx.clone()));
     tokio::spawn(backup::schedule(ctx.data.root().to_path_buf(), ctx.config.backup.clone(), stop_rx.clone()));
     println!("Sigillo {} is running as {hostname}:", env!("CARGO_PKG_VERSION"));
     for line in &lines {

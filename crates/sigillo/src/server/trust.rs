@@ -1,0 +1,35 @@
+//! The trust center's checks on a schedule while `sigillo serve` runs: shortly after start
+//! (when the listeners answer) and then every [`INTERVAL`], so `/trust` always shows fresh
+//! results (each check's result expires after its own TTL, at least a day).
+
+use crate::context::Context;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::watch;
+
+const FIRST_RUN: Duration = Duration::from_secs(5);
+const INTERVAL: Duration = Duration::from_secs(3600);
+
+pub async fn schedule(root: PathBuf, mut stop: watch::Receiver<bool>) {
+    let mut wait = FIRST_RUN;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => return,
+        }
+        wait = INTERVAL;
+        let root = root.clone();
+        let ran = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            let ctx = Context::open(&root)?;
+            let target =
+                sigillo_trust::Target { data: ctx.data.clone(), directory_key: ctx.keys.directory_key()?, config: ctx.config.clone() };
+            Ok(sigillo_trust::results::run_all(&target)?.len())
+        })
+        .await;
+        match ran {
+            Ok(Ok(n)) => tracing::info!(checks = n, "trust checks recorded"),
+            Ok(Err(e)) => tracing::warn!(error = format!("{e:#}"), "trust checks failed to run"),
+            Err(e) => tracing::warn!(error = %e, "trust checks panicked"),
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! Sigillo's web pages on the https listener. Server-rendered HTML that works without
+//! JavaScript, under a strict Content-Security-Policy (no inline script or style).
+//!
+//! - [`trust`]: the trust center (`/trust`, `/trust/controls/{id}`, `/trust.json`);
+//! - [`security_txt`]: `/.well-known/security.txt` (RFC 9116);
+//! - [`headers`]: the security headers every response carries;
+//! - [`html`]: escaping and the page frame.
+#![forbid(unsafe_code)]
+
+pub mod headers;
+pub mod html;
+pub mod security_txt;
+pub mod trust;
+
+use axum::Router;
+use axum::routing::get;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What the pages read: the data directory (check results, attestations) and names.
+pub struct WebState {
+    pub root: PathBuf,
+    pub hostname: String,
+    pub primary_domain: String,
+}
+
+const CSS: &str = include_str!("../static/sigillo.css");
+
+/// Every route of this crate, with the security headers applied.
+pub fn router(state: Arc<WebState>) -> Router {
+    Router::new()
+        .route("/trust", get(trust::page))
+        .route("/trust.json", get(trust::json))
+        .route("/trust/controls/{id}", get(trust::control))
+        .route("/.well-known/security.txt", get(security_txt::serve))
+        .route("/static/sigillo.css", get(|| async { ([("content-type", "text/css; charset=utf-8")], CSS) }))
+        .with_state(state)
+        .layer(axum::middleware::from_fn(headers::secure))
+}
