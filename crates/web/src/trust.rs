@@ -40,7 +40,7 @@ fn summary(all: &[ControlStatus]) -> serde_json::Value {
 
 /// Whole percent, rounded down: 105.5 of 106 is not 100 %.
 fn percent(part: usize, whole: usize) -> usize {
-    if whole == 0 { 0 } else { part * 100 / whole }
+    (part * 100).checked_div(whole).unwrap_or(0)
 }
 
 pub async fn json(State(state): State<Arc<WebState>>) -> Response {
