@@ -23,6 +23,7 @@ pub fn page(title: &str, hostname: &str, body: &str) -> String {
          <title>{title}</title><link rel=\"stylesheet\" href=\"/static/sigillo.css\"></head>\n<body>\
          <header><p class=\"muted\"><bdi>{host}</bdi></p><h1>{title}</h1>\
          <nav aria-label=\"Trust center\"><a href=\"/trust\">Controls</a><a href=\"/trust.json\">JSON</a>\
+         <a href=\"/trust/oscal/assessment-results.json\">OSCAL</a>\
          <a href=\"/.well-known/security.txt\">security.txt</a></nav></header>\n<main>{body}</main>\n\
          <footer class=\"muted\">NIST Cybersecurity Framework 2.0. Every status is computed from live checks of this server or from a dated attestation.</footer>\
          </body></html>\n",

@@ -1,7 +1,8 @@
 //! Sigillo's web pages on the https listener. Server-rendered HTML that works without
 //! JavaScript, under a strict Content-Security-Policy (no inline script or style).
 //!
-//! - [`trust`]: the trust center (`/trust`, `/trust/controls/{id}`, `/trust.json`);
+//! - [`trust`]: the trust center (`/trust`, `/trust/controls/{id}`, `/trust.json`, and the
+//!   OSCAL assessment-results export `/trust/oscal/assessment-results.json`);
 //! - [`security_txt`]: `/.well-known/security.txt` (RFC 9116);
 //! - [`headers`]: the security headers every response carries;
 //! - [`html`]: escaping and the page frame.
@@ -32,6 +33,7 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/trust", get(trust::page))
         .route("/trust.json", get(trust::json))
         .route("/trust/controls/{id}", get(trust::control))
+        .route("/trust/oscal/assessment-results.json", get(trust::oscal))
         .route("/.well-known/security.txt", get(security_txt::serve))
         .route("/static/sigillo.css", get(|| async { ([("content-type", "text/css; charset=utf-8")], CSS) }))
         .with_state(state)

@@ -58,6 +58,16 @@ pub async fn json(State(state): State<Arc<WebState>>) -> Response {
     }
 }
 
+pub async fn oscal(State(state): State<Arc<WebState>>) -> Response {
+    match controls(&state) {
+        Ok((all, results)) => {
+            let doc = sigillo_trust::oscal::assessment_results(&state.hostname, &all, &results, sigillo_core::clock::unix_now());
+            ([("content-type", "application/json")], serde_json::to_string_pretty(&doc).unwrap_or_default()).into_response()
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
 fn badge(status: Status) -> String {
     format!("<span class=\"status s-{s}\">{s}</span>", s = status.as_str())
 }
