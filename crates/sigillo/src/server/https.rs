@@ -16,7 +16,13 @@ use tokio_rustls::TlsAcceptor;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn router(hostname: String) -> Router {
+/// What the HTTPS router serves.
+pub struct Https {
+    pub hostname: String,
+    pub autoconfig: Arc<super::autoconfig::Autoconfig>,
+}
+
+fn router(Https { hostname, autoconfig }: Https) -> Router {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sigillo — {host}</title></head>\
          <body><h1>Sigillo</h1><p>{host} is a Sigillo mail server.</p></body></html>",
@@ -25,6 +31,12 @@ fn router(hostname: String) -> Router {
     Router::new()
         .route("/", get(move || async move { Html(page) }))
         .route("/healthz", get(|| async { ([("content-type", "application/json")], "{\"status\":\"ok\"}").into_response() }))
+        .merge(
+            Router::new()
+                .route("/.well-known/autoconfig/mail/config-v1.1.xml", get(super::autoconfig::handler))
+                .route("/mail/config-v1.1.xml", get(super::autoconfig::handler))
+                .with_state(autoconfig),
+        )
 }
 
 fn html_escape(text: &str) -> String {
@@ -36,10 +48,10 @@ pub async fn serve(
     tls: TlsAcceptor,
     limiter: Arc<ConnectionLimiter>,
     idle: Duration,
-    hostname: String,
+    https: Https,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let app = router(hostname);
+    let app = router(https);
     accept_loop(listener, "https", limiter, stop, None, move |tcp, peer, mut stop| {
         let (tls, app) = (tls.clone(), app.clone());
         async move {
