@@ -20,7 +20,7 @@ const MAX_COMMAND_LINE: usize = 255;
 /// An AUTH PLAIN response line (RFC 5034 §4 lets it exceed 255 octets).
 const MAX_AUTH_LINE: usize = 2048;
 /// Client errors tolerated before the connection is closed.
-const MAX_ERRORS: u32 = 10;
+const MAX_ERRORS: u32 = 20;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 const NOT_LOGGED_IN: &[u8] = b"-ERR Not logged in: log in with USER/PASS or AUTH first\r\n";
