@@ -18,7 +18,13 @@ use tokio_rustls::TlsAcceptor;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn router(web: Arc<WebState>) -> Router {
+/// What the HTTPS router serves.
+pub struct Https {
+    pub web: Arc<WebState>,
+    pub autoconfig: Arc<super::autoconfig::Autoconfig>,
+}
+
+fn router(Https { web, autoconfig }: Https) -> Router {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sigillo — {host}</title></head>\
          <body><h1>Sigillo</h1><p>{host} is a Sigillo mail server. <a href=\"/trust\">Trust center</a>.</p></body></html>",
@@ -27,6 +33,12 @@ fn router(web: Arc<WebState>) -> Router {
     Router::new()
         .route("/", get(move || async move { Html(page) }))
         .route("/healthz", get(|| async { ([("content-type", "application/json")], "{\"status\":\"ok\"}").into_response() }))
+        .merge(
+            Router::new()
+                .route("/.well-known/autoconfig/mail/config-v1.1.xml", get(super::autoconfig::handler))
+                .route("/mail/config-v1.1.xml", get(super::autoconfig::handler))
+                .with_state(autoconfig),
+        )
         .layer(axum::middleware::from_fn(sigillo_web::headers::secure))
         .merge(sigillo_web::router(web))
 }
@@ -36,10 +48,10 @@ pub async fn serve(
     tls: TlsAcceptor,
     limiter: Arc<ConnectionLimiter>,
     idle: Duration,
-    web: Arc<WebState>,
+    https: Https,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let app = router(web);
+    let app = router(https);
     accept_loop(listener, "https", limiter, stop, None, move |tcp, peer, mut stop| {
         let (tls, app) = (tls.clone(), app.clone());
         async move {

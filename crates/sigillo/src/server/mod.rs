@@ -4,9 +4,11 @@
 //! [`DRAIN_TIMEOUT`]), exit 0.
 
 mod accept;
+mod autoconfig;
 mod backup;
 mod https;
 pub mod limits;
+mod pop3;
 mod smtp;
 mod tls;
 mod trust;
@@ -24,7 +26,7 @@ use tokio::task::JoinSet;
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Protocols this build serves. The others in `[listen]` arrive with their features.
-const AVAILABLE: [&str; 4] = ["https", "smtp", "submission", "submissions"];
+const AVAILABLE: [&str; 6] = ["https", "smtp", "submission", "submissions", "pop3", "pop3s"];
 
 pub fn run(dir: &Path, after_start: Option<&str>) -> Result<()> {
     let ctx = Context::open(dir)?;
@@ -38,6 +40,16 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     let signals = Signals::install()?;
     let tls = tls::acceptor(&ctx)?;
     let smtp = smtp_server(&mut ctx, tls.clone())?;
+    // POP3 logs in through the SMTP server's gate: one lockout for every protocol.
+    let pop3 = Arc::new(sigillo_pop3::Server {
+        hostname: ctx.config.server.hostname.clone(),
+        data: ctx.data.clone(),
+        gate: Arc::clone(&smtp.gate),
+        tls: tls.clone(),
+        idle: Duration::from_secs(ctx.config.limits.idle_timeout_secs).max(sigillo_pop3::MIN_IDLE_TIMEOUT),
+        locks: sigillo_pop3::Locks::default(),
+    });
+    let autoconfig = Arc::new(autoconfig::Autoconfig::new(&ctx.config, Arc::clone(&smtp.gate.directories)));
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = JoinSet::new();
     let hostname = ctx.config.server.hostname.clone();
@@ -70,9 +82,13 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         if let Some(kind) = kind {
             lines.push(format!("  {name:<12} smtp://{addr}"));
             listeners.spawn(smtp::serve(listener, kind, smtp.clone(), limiter, stop_rx.clone()));
+        } else if name == "pop3" || name == "pop3s" {
+            lines.push(format!("  {name:<12} {name}://{addr}"));
+            listeners.spawn(pop3::serve(listener, name, pop3.clone(), limiter, stop_rx.clone()));
         } else {
             lines.push(format!("  {name:<12} https://{addr}/"));
-            listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, Arc::clone(&web), stop_rx.clone()));
+            let https = https::Https { web: Arc::clone(&web), autoconfig: Arc::clone(&autoconfig) };
+            listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, https, stop_rx.clone()));
         }
     }
     tokio::spawn(trust::schedule(ctx.data.root().to_path_buf(), stop_rx.clone()));
