@@ -1,0 +1,8 @@
+//! Sigillo's IMAP server: IMAP4rev2 (RFC 9051) and IMAP4rev1 (RFC 3501) clients, with our
+//! own parser ([`parser`]) and response writer ([`response`]).
+#![forbid(unsafe_code)]
+
+pub mod io;
+pub mod parser;
+pub mod response;
+pub mod sequence;
