@@ -103,28 +103,24 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
     }
 
     /// Reads up to LF; keeps at most `max` octets, consuming (not keeping) the rest of an
-    /// overlong line so the next command starts cleanly.
+    /// overlong line so the next command starts cleanly. Cancel-safe for lines within
+    /// the limit (IDLE waits for DONE in a `select!`): nothing leaves the buffer until
+    /// the whole line is there.
     pub async fn read_line(&mut self, max: usize) -> Result<Line, IoError> {
-        let mut kept = Vec::new();
         let mut overlong = false;
         loop {
             if let Some(i) = self.input.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = self.input.drain(..=i).collect();
-                if !overlong && kept.len() + line.len() <= max + 2 {
-                    kept.extend_from_slice(&line);
-                } else {
-                    overlong = true;
+                let mut line: Vec<u8> = self.input.drain(..=i).collect();
+                if overlong || line.len() > max + 2 {
+                    return Ok(Line { bytes: Vec::new(), overlong: true });
                 }
-                while kept.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
-                    kept.pop();
+                while line.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
+                    line.pop();
                 }
-                return Ok(Line { bytes: if overlong { Vec::new() } else { kept }, overlong });
+                return Ok(Line { bytes: line, overlong: false });
             }
-            if !overlong && kept.len() + self.input.len() <= max + 2 {
-                kept.append(&mut self.input);
-            } else {
+            if self.input.len() > max + 2 {
                 overlong = true;
-                kept.clear();
                 self.input.clear();
             }
             self.fill().await?;

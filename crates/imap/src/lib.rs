@@ -2,7 +2,15 @@
 //! own parser ([`parser`]) and response writer ([`response`]).
 #![forbid(unsafe_code)]
 
+pub mod commands;
 pub mod io;
+pub mod mailbox;
+pub mod message;
 pub mod parser;
 pub mod response;
+pub mod selected;
 pub mod sequence;
+pub mod server;
+pub mod session;
+
+pub use server::{Server, handle_connection};
