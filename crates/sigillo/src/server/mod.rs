@@ -7,6 +7,7 @@ mod accept;
 mod autoconfig;
 mod backup;
 mod https;
+mod imap;
 pub mod limits;
 mod pop3;
 mod smtp;
@@ -26,7 +27,7 @@ use tokio::task::JoinSet;
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Protocols this build serves. The others in `[listen]` arrive with their features.
-const AVAILABLE: [&str; 6] = ["https", "smtp", "submission", "submissions", "pop3", "pop3s"];
+const AVAILABLE: [&str; 8] = ["https", "smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s"];
 
 pub fn run(dir: &Path, after_start: Option<&str>) -> Result<()> {
     let ctx = Context::open(dir)?;
@@ -50,6 +51,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         locks: sigillo_pop3::Locks::default(),
     });
     let autoconfig = Arc::new(autoconfig::Autoconfig::new(&ctx.config, Arc::clone(&smtp.gate.directories)));
+    let imap = imap_server(&ctx, &smtp, tls.clone());
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = JoinSet::new();
     let hostname = ctx.config.server.hostname.clone();
@@ -79,7 +81,10 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
             "submissions" => Some(sigillo_smtp::ListenerKind::Submissions),
             _ => None,
         };
-        if let Some(kind) = kind {
+        if name == "imap" || name == "imaps" {
+            lines.push(format!("  {name:<12} imap://{addr}"));
+            listeners.spawn(imap::serve(listener, name == "imaps", imap.clone(), limiter, stop_rx.clone()));
+        } else if let Some(kind) = kind {
             lines.push(format!("  {name:<12} smtp://{addr}"));
             listeners.spawn(smtp::serve(listener, kind, smtp.clone(), limiter, stop_rx.clone()));
         } else if name == "pop3" || name == "pop3s" {
@@ -151,6 +156,19 @@ fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<
         limits: sigillo_smtp::SmtpLimits::new(limits.max_message_size, Duration::from_secs(limits.idle_timeout_secs)),
         inbound_auth,
     }))
+}
+
+/// What the IMAP listeners share: the SMTP server's login gate, so lockout and unlocked
+/// keys (direct delivery into an open mailbox) are one for all protocols.
+fn imap_server(ctx: &Context, smtp: &sigillo_smtp::Server, tls: tokio_rustls::TlsAcceptor) -> Arc<sigillo_imap::Server> {
+    Arc::new(sigillo_imap::Server {
+        hostname: ctx.config.server.hostname.clone(),
+        data: ctx.data.clone(),
+        gate: Arc::clone(&smtp.gate),
+        tls,
+        max_message_size: ctx.config.limits.max_message_size,
+        login_timeout: Duration::from_secs(ctx.config.limits.idle_timeout_secs),
+    })
 }
 
 /// SIGTERM and SIGINT, registered with the OS as soon as this is built.
