@@ -33,6 +33,19 @@ pub struct Config {
     /// resolver (`/etc/resolv.conf`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<DnsConfig>,
+    /// Certified mail; absent: the built-in time-stamp authority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certify: Option<CertifyConfig>,
+}
+
+/// `[certify]`: where certified-mail time-stamps come from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CertifyConfig {
+    /// An outside RFC 3161 TSA (`https://…`); absent: tokens are signed in-process by the
+    /// built-in TSA (its CA: `sigillo tsa ca`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tsa_url: Option<String>,
 }
 
 /// `[dns]`: the name servers Sigillo asks, over UDP and TCP, instead of the system's.
@@ -163,6 +176,7 @@ impl Config {
             limits: Limits::default(),
             security: SecurityConfig::default(),
             dns: None,
+            certify: None,
         }
     }
 
@@ -260,6 +274,16 @@ mod tests {
         assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
         assert!(Config::parse(&format!("{base}[dns]\nnameservers = [\"127.0.0.1\"]\n"), Path::new("s.toml")).is_err());
         assert!(Config::parse(&format!("{base}[dns]\nservers = []\n"), Path::new("s.toml")).is_err());
+    }
+
+    #[test]
+    fn certify_table_is_optional_and_strict() {
+        let base = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n";
+        assert_eq!(Config::parse(base, Path::new("s.toml")).unwrap().certify, None);
+        let c = Config::parse(&format!("{base}[certify]\ntsa_url = \"https://tsa.example/tsa\"\n"), Path::new("s.toml")).unwrap();
+        assert_eq!(c.certify.as_ref().unwrap().tsa_url.as_deref(), Some("https://tsa.example/tsa"));
+        assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
+        assert!(Config::parse(&format!("{base}[certify]\nurl = \"x\"\n"), Path::new("s.toml")).is_err());
     }
 
     #[test]

@@ -83,6 +83,23 @@ pub enum Command {
         #[command(flatten)]
         data: DataArg,
     },
+    /// The built-in RFC 3161 time-stamp authority of certified mail.
+    #[command(subcommand)]
+    Tsa(TsaCommand),
+}
+
+#[derive(Subcommand)]
+pub enum TsaCommand {
+    /// Print the TSA's CA certificate (PEM): the trust anchor for relying parties.
+    Ca {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Create a new TSA signing key and certificate; old evidence still verifies.
+    Rotate {
+        #[command(flatten)]
+        data: DataArg,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

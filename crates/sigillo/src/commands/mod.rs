@@ -7,6 +7,9 @@ mod domain;
 mod export;
 mod import;
 pub mod init;
+mod tsa;
+
+pub use tsa::ensure_keys as tsa_keys;
 
 use crate::cli::Command;
 use std::process::ExitCode;
@@ -24,5 +27,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 .map(|()| ExitCode::SUCCESS)
         }
         Command::Import { address, path, data } => import::run(&data.dir, &address, &path).map(|()| ExitCode::SUCCESS),
+        Command::Tsa(cmd) => tsa::run(cmd).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use sigillo_certify::tsa::Tsa;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -16,7 +17,7 @@ use tokio_rustls::TlsAcceptor;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn router(hostname: String) -> Router {
+fn router(hostname: String, tsa: Arc<Tsa>) -> Router {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sigillo — {host}</title></head>\
          <body><h1>Sigillo</h1><p>{host} is a Sigillo mail server.</p></body></html>",
@@ -25,6 +26,7 @@ fn router(hostname: String) -> Router {
     Router::new()
         .route("/", get(move || async move { Html(page) }))
         .route("/healthz", get(|| async { ([("content-type", "application/json")], "{\"status\":\"ok\"}").into_response() }))
+        .merge(super::certify::routes(tsa))
 }
 
 fn html_escape(text: &str) -> String {
@@ -37,9 +39,10 @@ pub async fn serve(
     limiter: Arc<ConnectionLimiter>,
     idle: Duration,
     hostname: String,
+    tsa: Arc<Tsa>,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let app = router(hostname);
+    let app = router(hostname, tsa);
     accept_loop(listener, "https", limiter, stop, None, move |tcp, peer, mut stop| {
         let (tls, app) = (tls.clone(), app.clone());
         async move {

@@ -4,6 +4,7 @@
 //! [`DRAIN_TIMEOUT`]), exit 0.
 
 mod accept;
+mod certify;
 mod https;
 pub mod limits;
 mod smtp;
@@ -36,6 +37,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     let signals = Signals::install()?;
     let tls = tls::acceptor(&ctx)?;
     let smtp = smtp_server(&mut ctx, tls.clone())?;
+    let tsa = certify::tsa(&mut ctx)?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = JoinSet::new();
     let hostname = ctx.config.server.hostname.clone();
@@ -65,7 +67,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
             listeners.spawn(smtp::serve(listener, kind, smtp.clone(), limiter, stop_rx.clone()));
         } else {
             lines.push(format!("  {name:<12} https://{addr}/"));
-            listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, hostname.clone(), stop_rx.clone()));
+            listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, hostname.clone(), tsa.clone(), stop_rx.clone()));
         }
     }
     println!("Sigillo {} is running as {hostname}:", env!("CARGO_PKG_VERSION"));
