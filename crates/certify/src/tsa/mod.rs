@@ -11,7 +11,7 @@ mod verify;
 
 pub use keys::{TsaKeys, TsaMaterial};
 pub use sign::{TIMESTAMP_QUERY, TIMESTAMP_REPLY, Tsa};
-pub use verify::{TokenFacts, verify_token};
+pub use verify::{TokenFacts, check_issued_by, check_signature, verify_token};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TsaError {
