@@ -7,8 +7,37 @@
 //!   inclusion and consistency proofs.
 #![forbid(unsafe_code)]
 
+pub mod bundle;
+mod certifier;
+pub mod evidence;
 pub mod log;
 pub mod tsa;
+
+pub use certifier::{Certifier, StoredEvent};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CertifyError {
+    #[error(transparent)]
+    Tsa(#[from] tsa::TsaError),
+    #[error(transparent)]
+    Log(#[from] log::LogError),
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("no evidence with id {0}")]
+    NotFound(String),
+    #[error("an evidence record is damaged: {0}")]
+    Corrupt(String),
+    #[error("cannot draw random bytes: {0}")]
+    Random(String),
+    #[error("the evidence log lock is poisoned")]
+    Poisoned,
+}
+
+/// The message hash certified mail uses: SHA-256 of the message as the server accepted it
+/// (after the `Sigillo-Certified` request header is removed, before trace headers are added).
+pub fn message_hash(message: &[u8]) -> [u8; 32] {
+    sha256(message)
+}
 
 /// SHA-256 of `data`: the one hash every certified-mail record uses.
 pub fn sha256(data: &[u8]) -> [u8; 32] {

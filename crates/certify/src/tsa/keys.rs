@@ -32,6 +32,8 @@ const SIGNER_CERT: &str = "tsa.crt";
 const HISTORY: &str = "tsa.history";
 const LOG_KEY: &str = "evidence.log.key";
 const LOG_CERT: &str = "evidence.log.crt";
+/// Seals the stored evidence records (hex Key32).
+const STORE_KEY: &str = "evidence.store.key";
 
 const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
 
@@ -53,8 +55,14 @@ impl TsaMaterial {
     /// Creates the CA, signer and log keys if the key store has none. Returns whether it did
     /// (the caller must then save the key store).
     pub fn ensure(extra: &mut BTreeMap<String, String>, hostname: &str) -> Result<bool, TsaError> {
+        let mut created = false;
+        if !extra.contains_key(STORE_KEY) {
+            let key = sigillo_crypto::Key32::generate().map_err(|e| TsaError::Certificate(e.to_string()))?;
+            extra.insert(STORE_KEY.into(), key.to_hex().to_string());
+            created = true;
+        }
         if extra.contains_key(CA_KEY) {
-            return Ok(false);
+            return Ok(created);
         }
         let ca_key = new_key()?;
         let ca_name = name(&format!("CN=Sigillo TSA CA,O={hostname}"))?;
@@ -112,6 +120,12 @@ impl TsaKeys {
             log_cert: load_cert(extra, LOG_CERT)?,
             history,
         })
+    }
+
+    /// The key sealing stored evidence records.
+    pub fn store_key(extra: &BTreeMap<String, String>) -> Result<sigillo_crypto::Key32, TsaError> {
+        let hex = extra.get(STORE_KEY).ok_or_else(|| TsaError::BadKeys(format!("{STORE_KEY} is missing")))?;
+        sigillo_crypto::Key32::from_hex(hex).map_err(|_| TsaError::BadKeys(format!("{STORE_KEY} is not a key")))
     }
 
     pub fn ca_pem(&self) -> Result<String, TsaError> {
@@ -191,7 +205,7 @@ fn key_pem(key: &SigningKey) -> Result<Zeroizing<String>, TsaError> {
     key.to_pkcs8_pem(LineEnding::LF).map_err(|e| TsaError::Encode(e.to_string()))
 }
 
-pub(crate) fn cert_pem(cert: &Certificate) -> Result<String, TsaError> {
+pub fn cert_pem(cert: &Certificate) -> Result<String, TsaError> {
     cert.to_pem(LineEnding::LF).map_err(|e| TsaError::Encode(e.to_string()))
 }
 

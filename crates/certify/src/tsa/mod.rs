@@ -9,6 +9,7 @@ mod oids;
 mod sign;
 mod verify;
 
+pub use keys::cert_pem;
 pub use keys::{TsaKeys, TsaMaterial};
 pub use sign::{TIMESTAMP_QUERY, TIMESTAMP_REPLY, Tsa};
 pub use verify::{TokenFacts, check_issued_by, check_signature, verify_token};
