@@ -11,6 +11,7 @@ pub mod bundle;
 mod certifier;
 pub mod evidence;
 pub mod log;
+pub mod receipt;
 pub mod tsa;
 
 pub use certifier::{Certifier, StoredEvent};

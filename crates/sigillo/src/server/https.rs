@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use sigillo_certify::tsa::Tsa;
+use sigillo_certify::Certifier;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -17,7 +17,7 @@ use tokio_rustls::TlsAcceptor;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn router(hostname: String, tsa: Arc<Tsa>) -> Router {
+fn router(hostname: String, certifier: Arc<Certifier>) -> Router {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sigillo — {host}</title></head>\
          <body><h1>Sigillo</h1><p>{host} is a Sigillo mail server.</p></body></html>",
@@ -26,7 +26,7 @@ fn router(hostname: String, tsa: Arc<Tsa>) -> Router {
     Router::new()
         .route("/", get(move || async move { Html(page) }))
         .route("/healthz", get(|| async { ([("content-type", "application/json")], "{\"status\":\"ok\"}").into_response() }))
-        .merge(super::certify::routes(tsa))
+        .merge(super::certify::routes(certifier))
 }
 
 fn html_escape(text: &str) -> String {
@@ -39,10 +39,10 @@ pub async fn serve(
     limiter: Arc<ConnectionLimiter>,
     idle: Duration,
     hostname: String,
-    tsa: Arc<Tsa>,
+    certifier: Arc<Certifier>,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let app = router(hostname, tsa);
+    let app = router(hostname, certifier);
     accept_loop(listener, "https", limiter, stop, None, move |tcp, peer, mut stop| {
         let (tls, app) = (tls.clone(), app.clone());
         async move {

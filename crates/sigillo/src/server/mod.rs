@@ -36,8 +36,8 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     // clients are already connected must mean "drain", never the default "die at once".
     let signals = Signals::install()?;
     let tls = tls::acceptor(&ctx)?;
-    let smtp = smtp_server(&mut ctx, tls.clone())?;
-    let tsa = certify::tsa(&mut ctx)?;
+    let certifier = Arc::new(crate::commands::open_certifier(&mut ctx)?);
+    let smtp = smtp_server(&mut ctx, tls.clone(), certifier.clone())?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = JoinSet::new();
     let hostname = ctx.config.server.hostname.clone();
@@ -67,7 +67,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
             listeners.spawn(smtp::serve(listener, kind, smtp.clone(), limiter, stop_rx.clone()));
         } else {
             lines.push(format!("  {name:<12} https://{addr}/"));
-            listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, hostname.clone(), tsa.clone(), stop_rx.clone()));
+            listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, hostname.clone(), certifier.clone(), stop_rx.clone()));
         }
     }
     println!("Sigillo {} is running as {hostname}:", env!("CARGO_PKG_VERSION"));
@@ -97,7 +97,11 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
 }
 
 /// What the SMTP listeners share. Creates the queue key in the key store on first start.
-fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<sigillo_smtp::Server>> {
+fn smtp_server(
+    ctx: &mut Context,
+    tls: tokio_rustls::TlsAcceptor,
+    certifier: Arc<sigillo_certify::Certifier>,
+) -> Result<Arc<sigillo_smtp::Server>> {
     let (queue_key, created) = sigillo_smtp::queue::queue_key(&mut ctx.keys).context("the queue key")?;
     if created {
         let master = sigillo_crypto::keystore::load_master_key(&ctx.config.master_key_path(ctx.data.root()))?;
@@ -126,6 +130,7 @@ fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<
         tls,
         limits: sigillo_smtp::SmtpLimits::new(limits.max_message_size, Duration::from_secs(limits.idle_timeout_secs)),
         inbound_auth,
+        certifier: Some(certifier),
     }))
 }
 
