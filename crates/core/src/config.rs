@@ -35,6 +35,19 @@ pub struct Config {
     pub dns: Option<DnsConfig>,
     #[serde(default)]
     pub backup: BackupConfig,
+    /// Certified mail; absent: the built-in time-stamp authority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certify: Option<CertifyConfig>,
+}
+
+/// `[certify]`: where certified-mail time-stamps come from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CertifyConfig {
+    /// An outside RFC 3161 TSA (`https://…`); absent: tokens are signed in-process by the
+    /// built-in TSA (its CA: `sigillo tsa ca`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tsa_url: Option<String>,
 }
 
 /// `[backup]`: scheduled, encrypted backups and restore drills (`sigillo backup`).
@@ -228,6 +241,7 @@ impl Config {
             security: SecurityConfig::default(),
             dns: None,
             backup: BackupConfig::default(),
+            certify: None,
         }
     }
 
@@ -329,6 +343,16 @@ mod tests {
         assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
         assert!(Config::parse(&format!("{base}[dns]\nnameservers = [\"127.0.0.1\"]\n"), Path::new("s.toml")).is_err());
         assert!(Config::parse(&format!("{base}[dns]\nservers = []\n"), Path::new("s.toml")).is_err());
+    }
+
+    #[test]
+    fn certify_table_is_optional_and_strict() {
+        let base = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n";
+        assert_eq!(Config::parse(base, Path::new("s.toml")).unwrap().certify, None);
+        let c = Config::parse(&format!("{base}[certify]\ntsa_url = \"https://tsa.example/tsa\"\n"), Path::new("s.toml")).unwrap();
+        assert_eq!(c.certify.as_ref().unwrap().tsa_url.as_deref(), Some("https://tsa.example/tsa"));
+        assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
+        assert!(Config::parse(&format!("{base}[certify]\nurl = \"x\"\n"), Path::new("s.toml")).is_err());
     }
 
     #[test]

@@ -92,6 +92,54 @@ pub enum Command {
         #[command(flatten)]
         data: DataArg,
     },
+    /// The built-in RFC 3161 time-stamp authority of certified mail.
+    #[command(subcommand)]
+    Tsa(TsaCommand),
+    /// Certified-mail evidence kept by this server (admins).
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+    /// Check an evidence bundle offline: tokens, signatures, certificates, hashes, proofs
+    /// (exit 0 only if everything holds).
+    Verify {
+        /// The evidence.json from a receipt.
+        bundle: PathBuf,
+        /// The original message, to check its hash.
+        #[arg(long)]
+        message: Option<PathBuf>,
+        /// The TSA's CA certificate (PEM) to trust instead of the bundle's own copy.
+        #[arg(long)]
+        tsa_ca: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum EvidenceCommand {
+    /// Show one evidence record: the event, its token and its place in the log.
+    Show {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Print the evidence bundle (evidence.json) for one record.
+    Export {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TsaCommand {
+    /// Print the TSA's CA certificate (PEM): the trust anchor for relying parties.
+    Ca {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Create a new TSA signing key and certificate; old evidence still verifies.
+    Rotate {
+        #[command(flatten)]
+        data: DataArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -255,6 +303,14 @@ pub enum AccountCommand {
         /// Required: deletion cannot be undone.
         #[arg(long)]
         yes: bool,
+    },
+    /// Turn certified mail on or off for every message the account sends.
+    Certify {
+        address: String,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+        #[command(flatten)]
+        data: DataArg,
     },
     /// App passwords for mail clients, each scoped to protocols.
     #[command(subcommand, name = "app-password")]

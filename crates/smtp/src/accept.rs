@@ -123,6 +123,7 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
         tracing::info!(peer = %session.peer, listener = session.kind.name(), "removed a forged Authentication-Results header");
         message = cleaned;
     }
+    let certified = crate::certified::Submission::read(session, &tx, &mut message);
     let id = sigillo_crypto::random::hex_id()?;
     let received_at = sigillo_core::clock::unix_now();
     let mut trace = received_header(session, &id, &tx, &rfc5322_now());
@@ -153,7 +154,13 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
         .server
         .gate
         .directories
-        .run(move |dir| store(&server, dir, &envelope, &locals, &trace, &message, received_at, junk))
+        .run(move |dir| {
+            let stored = store(&server, dir, &envelope, &locals, &trace, &message, received_at, junk);
+            if stored.is_ok() {
+                crate::certified::after_accept(&server, dir, certified.as_ref(), &envelope.id, &locals, &message);
+            }
+            stored
+        })
         .await?;
     let reply = match outcome {
         Ok(()) => {

@@ -19,6 +19,7 @@
 
 pub mod accept;
 pub mod auth;
+pub mod certified;
 pub mod data;
 pub mod envelope;
 pub mod error;
@@ -80,4 +81,6 @@ pub struct Server {
     pub limits: SmtpLimits,
     /// SPF/DKIM/DMARC/ARC for the MX listener, with the server's one DNS resolver.
     pub inbound_auth: inbound_auth::InboundAuthenticator,
+    /// Certified mail (evidence and receipts); `None` disables it.
+    pub certifier: Option<Arc<sigillo_certify::Certifier>>,
 }

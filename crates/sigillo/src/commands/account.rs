@@ -22,6 +22,17 @@ pub fn run(command: AccountCommand) -> Result<()> {
                 println!("{alias} now delivers to {address} (change it with `sigillo alias`)");
             }
         }
+        AccountCommand::Certify { address, state, data } => {
+            let address = parse_address(&address)?;
+            let mut ctx = Context::open(&data.dir)?;
+            let Some(account) = ctx.directory.account(&address.to_string())? else {
+                bail!("no account {address}");
+            };
+            let on = state == "on";
+            ctx.directory.set_certified(&account.id, on)?;
+            ctx.directory.audit("cli", "account.certify", &address.to_string(), &state)?;
+            println!("certified mail is {state} for {address}");
+        }
         AccountCommand::List { data } => {
             let ctx = Context::open(&data.dir)?;
             for account in ctx.directory.list_accounts()? {

@@ -38,8 +38,9 @@ pub fn create(dir: &Path, domain: &str, hostname: Option<&str>, customize: impl 
     let directory_key = Key32::generate()?;
     let cert = tls::self_signed(&[hostname.clone(), domain.clone()])?;
     sigillo_core::durable::write_new(&data.tls_cert(), cert.cert_pem.as_bytes(), 0o644)?;
-    let keys =
+    let mut keys =
         ServerKeys { directory_key: directory_key.to_hex().to_string(), tls_key_pem: cert.key_pem.to_string(), extra: Default::default() };
+    sigillo_certify::tsa::TsaMaterial::ensure(&mut keys.extra, &hostname).context("the time-stamp authority's keys")?;
     keys.save(&data.keystore(), &master)?;
     let mut directory = Directory::create(&data.directory_db(), &directory_key)?;
     directory.add_domain(&domain)?;

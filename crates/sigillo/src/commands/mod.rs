@@ -6,10 +6,15 @@ pub mod backup;
 mod deliver;
 mod demo;
 mod domain;
+mod evidence;
 mod export;
 mod import;
 pub mod init;
 mod trust;
+mod tsa;
+
+pub use evidence::open_certifier;
+pub use tsa::ensure_keys as tsa_keys;
 
 use crate::cli::Command;
 use std::process::ExitCode;
@@ -30,5 +35,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 .map(|()| ExitCode::SUCCESS)
         }
         Command::Import { address, path, data } => import::run(&data.dir, &address, &path).map(|()| ExitCode::SUCCESS),
+        Command::Tsa(cmd) => tsa::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Evidence(cmd) => evidence::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Verify { bundle, message, tsa_ca } => evidence::verify(&bundle, message.as_deref(), tsa_ca.as_deref()),
     }
 }

@@ -10,6 +10,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use sigillo_web::WebState;
 use sigillo_web::html::escape;
+use sigillo_certify::Certifier;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -22,9 +23,10 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Https {
     pub web: Arc<WebState>,
     pub autoconfig: Arc<super::autoconfig::Autoconfig>,
+    pub certifier: Arc<Certifier>,
 }
 
-fn router(Https { web, autoconfig }: Https) -> Router {
+fn router(Https { web, autoconfig, certifier }: Https) -> Router {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sigillo — {host}</title></head>\
          <body><h1>Sigillo</h1><p>{host} is a Sigillo mail server. <a href=\"/trust\">Trust center</a>.</p></body></html>",
@@ -39,6 +41,7 @@ fn router(Https { web, autoconfig }: Https) -> Router {
                 .route("/mail/config-v1.1.xml", get(super::autoconfig::handler))
                 .with_state(autoconfig),
         )
+        .merge(super::certify::routes(certifier))
         .layer(axum::middleware::from_fn(sigillo_web::headers::secure))
         .merge(sigillo_web::router(web))
 }

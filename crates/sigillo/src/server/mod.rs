@@ -6,6 +6,7 @@
 mod accept;
 mod autoconfig;
 mod backup;
+mod certify;
 mod https;
 mod imap;
 pub mod limits;
@@ -40,7 +41,8 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     // clients are already connected must mean "drain", never the default "die at once".
     let signals = Signals::install()?;
     let tls = tls::acceptor(&ctx)?;
-    let smtp = smtp_server(&mut ctx, tls.clone())?;
+    let certifier = Arc::new(crate::commands::open_certifier(&mut ctx)?);
+    let smtp = smtp_server(&mut ctx, tls.clone(), certifier.clone())?;
     // POP3 logs in through the SMTP server's gate: one lockout for every protocol.
     let pop3 = Arc::new(sigillo_pop3::Server {
         hostname: ctx.config.server.hostname.clone(),
@@ -92,7 +94,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
             listeners.spawn(pop3::serve(listener, name, pop3.clone(), limiter, stop_rx.clone()));
         } else {
             lines.push(format!("  {name:<12} https://{addr}/"));
-            let https = https::Https { web: Arc::clone(&web), autoconfig: Arc::clone(&autoconfig) };
+            let https = https::Https { web: Arc::clone(&web), autoconfig: Arc::clone(&autoconfig), certifier: certifier.clone() };
             listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, https, stop_rx.clone()));
         }
     }
@@ -125,7 +127,11 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
 }
 
 /// What the SMTP listeners share. Creates the queue key in the key store on first start.
-fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<sigillo_smtp::Server>> {
+fn smtp_server(
+    ctx: &mut Context,
+    tls: tokio_rustls::TlsAcceptor,
+    certifier: Arc<sigillo_certify::Certifier>,
+) -> Result<Arc<sigillo_smtp::Server>> {
     let (queue_key, created) = sigillo_smtp::queue::queue_key(&mut ctx.keys).context("the queue key")?;
     if created {
         let master = sigillo_crypto::keystore::load_master_key(&ctx.config.master_key_path(ctx.data.root()))?;
@@ -155,6 +161,7 @@ fn smtp_server(ctx: &mut Context, tls: tokio_rustls::TlsAcceptor) -> Result<Arc<
         tls,
         limits: sigillo_smtp::SmtpLimits::new(limits.max_message_size, Duration::from_secs(limits.idle_timeout_secs)),
         inbound_auth,
+        certifier: Some(certifier),
     }))
 }
 
