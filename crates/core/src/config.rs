@@ -38,6 +38,8 @@ pub struct Config {
     /// Certified mail; absent: the built-in time-stamp authority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certify: Option<CertifyConfig>,
+    #[serde(default)]
+    pub delivery: DeliveryConfig,
 }
 
 /// `[certify]`: where certified-mail time-stamps come from.
@@ -108,6 +110,47 @@ impl Default for BackupConfig {
             keep_daily: default_keep_daily(),
             keep_weekly: default_keep_weekly(),
             keep_monthly: default_keep_monthly(),
+        }
+    }
+}
+
+/// `[delivery]`: outbound delivery to other mail servers (queue workers, retries, DSN).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliveryConfig {
+    /// Whether `sigillo serve` delivers queued mail (off: mail stays queued, e.g. to inspect it).
+    pub enabled: bool,
+    /// The port remote MX hosts are contacted on (RFC 5321 §4.5.4: 25; tests point it
+    /// at another server on loopback).
+    pub remote_port: u16,
+    /// Seconds a message may stay queued before it is bounced (RFC 5321 §4.5.4.1: 4-5 days).
+    pub max_lifetime_secs: u64,
+    /// Seconds after which the sender gets one "delayed" DSN (RFC 3464).
+    pub delay_dsn_after_secs: u64,
+    /// Simultaneous connections to one recipient domain.
+    pub per_domain_concurrency: u32,
+    /// Simultaneous deliveries in all.
+    pub max_concurrent: u32,
+    /// First retry interval; each further attempt doubles it (exponential back-off).
+    pub retry_initial_secs: u64,
+    /// The longest interval between two attempts.
+    pub retry_max_secs: u64,
+    /// Seconds for the TCP connection, and for each SMTP reply, from a remote host.
+    pub timeout_secs: u64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        DeliveryConfig {
+            enabled: true,
+            remote_port: 25,
+            max_lifetime_secs: 5 * 24 * 3600,
+            delay_dsn_after_secs: 4 * 3600,
+            per_domain_concurrency: 4,
+            max_concurrent: 32,
+            retry_initial_secs: 300,
+            retry_max_secs: 4 * 3600,
+            timeout_secs: 300,
         }
     }
 }
@@ -242,6 +285,7 @@ impl Config {
             dns: None,
             backup: BackupConfig::default(),
             certify: None,
+            delivery: DeliveryConfig::default(),
         }
     }
 
@@ -263,6 +307,12 @@ impl Config {
         let s = &self.security;
         if s.argon2_memory_kib < 19 * 1024 || s.argon2_iterations < 2 || s.argon2_parallelism < 1 {
             return Err("[security] argon2 parameters are below OWASP's minimum (argon2_memory_kib >= 19456, argon2_iterations >= 2, argon2_parallelism >= 1)".into());
+        }
+        let d = &self.delivery;
+        if d.per_domain_concurrency == 0 || d.max_concurrent == 0 || d.retry_initial_secs == 0 || d.timeout_secs == 0 {
+            return Err(
+                "[delivery] per_domain_concurrency, max_concurrent, retry_initial_secs and timeout_secs must be greater than 0".into()
+            );
         }
         if self.limits.max_message_size == 0 {
             return Err("[limits] max_message_size must be greater than 0".into());
@@ -353,6 +403,19 @@ mod tests {
         assert_eq!(c.certify.as_ref().unwrap().tsa_url.as_deref(), Some("https://tsa.example/tsa"));
         assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
         assert!(Config::parse(&format!("{base}[certify]\nurl = \"x\"\n"), Path::new("s.toml")).is_err());
+    }
+
+    #[test]
+    fn delivery_table_has_defaults_and_is_strict() {
+        let base = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n";
+        let c = Config::parse(base, Path::new("s.toml")).unwrap();
+        assert_eq!(c.delivery.remote_port, 25);
+        assert_eq!(c.delivery.max_lifetime_secs, 5 * 24 * 3600);
+        let c = Config::parse(&format!("{base}[delivery]\nremote_port = 2525\nretry_initial_secs = 1\n"), Path::new("s.toml")).unwrap();
+        assert_eq!((c.delivery.remote_port, c.delivery.retry_initial_secs, c.delivery.per_domain_concurrency), (2525, 1, 4));
+        assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
+        assert!(Config::parse(&format!("{base}[delivery]\nremote_prot = 1\n"), Path::new("s.toml")).is_err());
+        assert!(Config::parse(&format!("{base}[delivery]\nper_domain_concurrency = 0\n"), Path::new("s.toml")).is_err());
     }
 
     #[test]

@@ -41,6 +41,10 @@ fn serve(s: &Server, ports: (u16, u16, u16)) -> Running {
 }
 
 fn start(s: &Server) -> Running {
+    // These tests inspect the queue files; outbound delivery (tests/outbound.rs) stays off.
+    let path = s.dir.join("sigillo.toml");
+    let config = std::fs::read_to_string(&path).expect("read config");
+    std::fs::write(&path, config.replacen("enabled = true", "enabled = false", 1)).expect("write config");
     let ports = listen(s);
     serve(s, ports)
 }

@@ -136,7 +136,7 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
             .recipients
             .iter()
             .filter(|r| !r.local)
-            .map(|r| QueuedRecipient { address: r.address.to_string(), notify: r.notify.clone(), orcpt: r.orcpt.clone() })
+            .map(|r| QueuedRecipient::new(r.address.to_string(), r.notify.clone(), r.orcpt.clone()))
             .collect(),
         ret: tx.params.ret.clone(),
         envid: tx.params.envid.clone(),
@@ -147,6 +147,8 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
         client_ip: session.client_ip(),
         helo: session.helo.clone().unwrap_or_default(),
         received_at,
+        next_attempt: 0,
+        delay_dsn_sent: false,
     };
     let locals: Vec<Address> = tx.recipients.iter().filter(|r| r.local).map(|r| r.address.clone()).collect();
     let server = Arc::clone(&session.server);

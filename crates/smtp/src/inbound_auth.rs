@@ -110,6 +110,11 @@ impl InboundAuthenticator {
         self
     }
 
+    /// The server's one resolver, shared with outbound delivery (MX lookups).
+    pub fn resolver(&self) -> &MessageAuthenticator {
+        &self.authenticator
+    }
+
     pub fn hostname(&self) -> &str {
         &self.hostname
     }

@@ -13,6 +13,7 @@
 //!   delivery, the outbound queue) before `250`;
 //! - [`inbound_auth`]: SPF/DKIM/DMARC/ARC verification and `Authentication-Results`;
 //! - [`queue`]: the durable, sealed outbound queue;
+//! - [`outbound`]: delivery of queued mail to other servers (MX, SMTP client, retries, DSN);
 //! - [`limits`]: line lengths, recipients, sizes, timeouts;
 //! - [`io`]: the connection: buffered lines and chunks, replies, TLS upgrade.
 #![forbid(unsafe_code)]
@@ -27,6 +28,7 @@ pub mod greeting;
 pub mod inbound_auth;
 pub mod io;
 pub mod limits;
+pub mod outbound;
 pub mod queue;
 pub mod reply;
 pub mod session;

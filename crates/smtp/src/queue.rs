@@ -5,8 +5,9 @@
 //! File `queue/<id>.queued` = `seal(queue_key, "sigillo queue v1:<id>", plaintext)` where
 //! plaintext = 4-byte big-endian length of the envelope JSON ‖ envelope JSON ‖ message.
 //! The id is bound in the AEAD label, so a file renamed to another id does not open.
-//! Delivery to remote hosts (MX lookup, MTA-STS, DANE, retries, DSN) is a later issue; it
-//! reads these files with [`Queue::read`].
+//! Delivery to remote hosts is [`crate::outbound`]: it reads these files with [`Queue::read`]
+//! and rewrites them (same durable path) with each recipient's progress, so a restart — even
+//! after a kill -9 — resumes where it stopped and never sends to a recipient twice.
 
 use crate::error::SmtpError;
 use serde::{Deserialize, Serialize};
@@ -39,6 +40,53 @@ pub struct QueuedRecipient {
     pub notify: Vec<String>,
     /// ORCPT, as given ("rfc822;addr").
     pub orcpt: Option<String>,
+    /// Delivery progress; absent in files written before outbound delivery existed.
+    #[serde(default)]
+    pub status: RecipientStatus,
+    /// Attempts made so far.
+    #[serde(default)]
+    pub attempts: u32,
+    /// The last reply or error, for `sigillo queue show` and the DSN.
+    #[serde(default)]
+    pub last_reply: Option<String>,
+    /// The final result's details (remote host, TLS, reply).
+    #[serde(default)]
+    pub report: Option<crate::outbound::DeliveryReport>,
+    /// For a failed recipient: the failure DSN has been handed over (or was not wanted).
+    #[serde(default)]
+    pub dsn_done: bool,
+}
+
+/// Where one recipient stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecipientStatus {
+    /// Not yet finally delivered or failed.
+    #[default]
+    Pending,
+    /// The remote host answered 250 after DATA: final.
+    Delivered,
+    /// Permanently failed (5xx, null MX, lifetime over): final, a DSN was due.
+    Failed,
+}
+
+impl QueuedRecipient {
+    pub fn new(address: String, notify: Vec<String>, orcpt: Option<String>) -> Self {
+        QueuedRecipient {
+            address,
+            notify,
+            orcpt,
+            status: RecipientStatus::Pending,
+            attempts: 0,
+            last_reply: None,
+            report: None,
+            dsn_done: false,
+        }
+    }
+
+    pub fn is_final(&self) -> bool {
+        self.status != RecipientStatus::Pending
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,16 +110,56 @@ pub struct QueuedEnvelope {
     pub helo: String,
     /// Unix seconds.
     pub received_at: i64,
+    /// Unix seconds of the next delivery attempt (0: now).
+    #[serde(default)]
+    pub next_attempt: i64,
+    /// Whether the one "delayed" DSN has been sent.
+    #[serde(default)]
+    pub delay_dsn_sent: bool,
 }
 
 pub struct Queue {
     dir: PathBuf,
     key: Key32,
+    /// Woken on every enqueue, so the delivery workers start at once.
+    wakeup: tokio::sync::Notify,
 }
 
 impl Queue {
     pub fn new(dir: PathBuf, key: Key32) -> Self {
-        Queue { dir, key }
+        Queue { dir, key, wakeup: tokio::sync::Notify::new() }
+    }
+
+    /// Resolves when a message was enqueued since the last call.
+    pub async fn enqueued(&self) {
+        self.wakeup.notified().await
+    }
+
+    /// Makes the delivery scheduler scan again (a task finished, `sigillo queue retry`).
+    pub fn wakeup_scheduler(&self) {
+        self.wakeup.notify_one();
+    }
+
+    /// The file of message `id`.
+    pub fn path_of(&self, id: &str) -> Result<PathBuf, SmtpError> {
+        if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(SmtpError::Queue(format!("bad queue id {id:?}")));
+        }
+        Ok(self.dir.join(format!("{id}.{SUFFIX}")))
+    }
+
+    /// Rewrites a message's file with a new envelope (its progress), durably: after this
+    /// returns, a crash cannot bring back the old state.
+    pub fn update(&self, envelope: &QueuedEnvelope, message: &[u8]) -> Result<PathBuf, SmtpError> {
+        self.write(envelope, message)
+    }
+
+    /// Removes a message whose every recipient has a final result.
+    pub fn remove(&self, id: &str) -> Result<(), SmtpError> {
+        let path = self.path_of(id)?;
+        std::fs::remove_file(&path)?;
+        sigillo_core::durable::sync_dir(&self.dir)?;
+        Ok(())
     }
 
     pub fn dir(&self) -> &Path {
@@ -80,9 +168,13 @@ impl Queue {
 
     /// Seals and writes one message; returns once file and directory entry are fsync'd.
     pub fn enqueue(&self, envelope: &QueuedEnvelope, message: &[u8]) -> Result<PathBuf, SmtpError> {
-        if envelope.id.is_empty() || !envelope.id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(SmtpError::Queue(format!("bad queue id {:?}", envelope.id)));
-        }
+        let path = self.write(envelope, message)?;
+        self.wakeup.notify_one();
+        Ok(path)
+    }
+
+    fn write(&self, envelope: &QueuedEnvelope, message: &[u8]) -> Result<PathBuf, SmtpError> {
+        let path = self.path_of(&envelope.id)?;
         let json = serde_json::to_vec(envelope).map_err(|e| SmtpError::Queue(e.to_string()))?;
         let len = u32::try_from(json.len()).map_err(|_| SmtpError::Queue("envelope too large".into()))?;
         let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(4 + json.len() + message.len()));
@@ -91,7 +183,6 @@ impl Queue {
         plain.extend_from_slice(message);
         let sealed = symmetric::seal(&self.key, format!("{LABEL}{}", envelope.id).as_bytes(), &plain)?;
         sigillo_core::durable::create_private_dir(&self.dir)?;
-        let path = self.dir.join(format!("{}.{SUFFIX}", envelope.id));
         sigillo_core::durable::write_atomic(&path, &sealed, 0o600)?;
         Ok(path)
     }
@@ -134,7 +225,7 @@ mod tests {
         QueuedEnvelope {
             id: id.into(),
             mail_from: "alice@example.org".into(),
-            recipients: vec![QueuedRecipient { address: "bob@remote.example".into(), notify: vec!["FAILURE".into()], orcpt: None }],
+            recipients: vec![QueuedRecipient::new("bob@remote.example".into(), vec!["FAILURE".into()], None)],
             ret: Some("HDRS".into()),
             envid: Some("env1".into()),
             requiretls: false,
@@ -144,6 +235,8 @@ mod tests {
             client_ip: "127.0.0.1".into(),
             helo: "client".into(),
             received_at: 1,
+            next_attempt: 0,
+            delay_dsn_sent: false,
         }
     }
 

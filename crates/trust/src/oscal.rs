@@ -119,6 +119,10 @@ fn describe(c: &ControlStatus) -> String {
     if let Some(a) = &c.attestation {
         return format!("Attested by {} on {} (expires {}): {}", a.owner, a.date, a.expires, a.statement);
     }
-    let parts: Vec<String> = c.checks.iter().map(|k| format!("{}: {}", k.id, if k.verdict == Verdict::Pass && k.fresh { "pass" } else { k.verdict.as_str() })).collect();
+    let parts: Vec<String> = c
+        .checks
+        .iter()
+        .map(|k| format!("{}: {}", k.id, if k.verdict == Verdict::Pass && k.fresh { "pass" } else { k.verdict.as_str() }))
+        .collect();
     parts.join("; ")
 }

@@ -5,7 +5,7 @@
 
 use hickory_server::Server;
 use hickory_server::net::runtime::TokioRuntimeProvider;
-use hickory_server::proto::rr::rdata::{SOA, TXT};
+use hickory_server::proto::rr::rdata::{A, MX, SOA, TXT};
 use hickory_server::proto::rr::{LowerName, Name, RData, Record};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
@@ -32,11 +32,25 @@ impl DnsServer {
 pub struct Zone {
     origin: String,
     txt: Vec<(String, String)>,
+    mx: Vec<(String, u16, String)>,
+    a: Vec<(String, std::net::Ipv4Addr)>,
 }
 
 impl Zone {
     pub fn new(origin: &str) -> Self {
-        Zone { origin: origin.to_string(), txt: Vec::new() }
+        Zone { origin: origin.to_string(), txt: Vec::new(), mx: Vec::new(), a: Vec::new() }
+    }
+
+    /// Adds an MX record (`exchange` "." is the null MX of RFC 7505).
+    pub fn mx(mut self, name: &str, preference: u16, exchange: &str) -> Self {
+        self.mx.push((name.to_string(), preference, exchange.to_string()));
+        self
+    }
+
+    /// Adds an A record.
+    pub fn a(mut self, name: &str, ip: std::net::Ipv4Addr) -> Self {
+        self.a.push((name.to_string(), ip));
+        self
     }
 
     /// Adds a TXT record; values longer than 255 bytes are split into character-strings
@@ -64,6 +78,13 @@ pub fn serve(mut zones: Vec<Zone>) -> DnsServer {
                 let name = fqdn(&name);
                 let chunks: Vec<String> = value.as_bytes().chunks(255).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
                 assert!(handler.upsert_mut(Record::from_rdata(name, 60, RData::TXT(TXT::new(chunks))), serial));
+            }
+            for (name, preference, exchange) in zone.mx {
+                let record = Record::from_rdata(fqdn(&name), 60, RData::MX(MX::new(preference, fqdn(&exchange))));
+                assert!(handler.upsert_mut(record, serial));
+            }
+            for (name, ip) in zone.a {
+                assert!(handler.upsert_mut(Record::from_rdata(fqdn(&name), 60, RData::A(A(ip))), serial));
             }
             let handlers: Vec<Arc<dyn ZoneHandler>> = vec![Arc::new(handler)];
             catalog.upsert(LowerName::new(&origin), handlers);
