@@ -9,7 +9,7 @@ use std::path::Path;
 /// Writes `bytes` to `path` atomically: temp file, fsync, rename, fsync of the directory.
 /// `mode` is the Unix permission of the new file (0o600 for anything secret).
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let dir = parent_dir(path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     {
@@ -26,10 +26,15 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     let mut file = OpenOptions::new().write(true).create_new(true).mode(mode).open(path)?;
     file.write_all(bytes)?;
     file.sync_all()?;
-    if let Some(dir) = path.parent() {
-        sync_dir(dir)?;
+    sync_dir(parent_dir(path))
+}
+
+/// The directory holding `path`: "." for a bare file name (whose `parent()` is "").
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     }
-    Ok(())
 }
 
 /// fsyncs a directory so that a rename or a new entry in it is durable.
@@ -41,4 +46,16 @@ pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+#[cfg(test)]
+mod bare_name_tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_file_name_is_in_the_current_directory() {
+        assert_eq!(parent_dir(Path::new("id.txt")), Path::new("."));
+        assert_eq!(parent_dir(Path::new("keys/id.txt")), Path::new("keys"));
+        assert_eq!(parent_dir(Path::new("/id.txt")), Path::new("/"));
+    }
 }
