@@ -88,7 +88,8 @@ fn write_archive(
     let final_path = job.backup_dir.join(&name);
     let tmp = job.backup_dir.join(format!(".tmp-{name}"));
     let written = (|| {
-        let file = File::create(&tmp).map_err(BackupError::io(&tmp))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp).map_err(BackupError::io(&tmp))?;
         let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
             .map_err(|e| BackupError::Signing(format!("age: {e}")))?;
         let sealed = encryptor.wrap_output(BufWriter::new(file)).map_err(BackupError::io(&tmp))?;
