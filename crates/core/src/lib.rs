@@ -5,6 +5,7 @@ pub mod address;
 pub mod clock;
 pub mod config;
 pub mod durable;
+pub mod stream;
 
 pub use address::{Address, AddressError};
 pub use config::{Config, ConfigError};

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sigillo_auth::DirectoryPool;
 use sigillo_core::config::Config;
+use sigillo_web::html::escape;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -41,8 +42,8 @@ impl Autoconfig {
 
     /// The clientConfig document for `domain`.
     fn document(&self, domain: &str) -> String {
-        let host = xml_escape(&self.hostname);
-        let domain = xml_escape(domain);
+        let host = escape(&self.hostname);
+        let domain = escape(domain);
         let mut xml = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<clientConfig version=\"1.1\">\n  <emailProvider id=\"{domain}\">\n    \
              <domain>{domain}</domain>\n    <displayName>{domain} (Sigillo)</displayName>\n    <displayShortName>{domain}</displayShortName>\n"
@@ -63,22 +64,6 @@ impl Autoconfig {
         xml.push_str("  </emailProvider>\n</clientConfig>\n");
         xml
     }
-}
-
-/// Escapes text for XML element content and attribute values.
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The domain asked about: from `emailaddress=` (both URL forms), else from the Host of
@@ -128,7 +113,7 @@ mod tests {
 
     #[test]
     fn escapes_xml() {
-        assert_eq!(xml_escape("a&b<c>\"d'"), "a&amp;b&lt;c&gt;&quot;d&apos;");
+        assert_eq!(escape("a&b<c>\"d'"), "a&amp;b&lt;c&gt;&quot;d&apos;");
     }
 
     #[test]
