@@ -1,6 +1,8 @@
 //! Helpers for end-to-end tests: they run the real `sigillo` binary as a user would.
 #![allow(dead_code)]
 
+pub mod two_servers;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
