@@ -137,6 +137,13 @@ pub struct DeliveryConfig {
     pub retry_max_secs: u64,
     /// Seconds for the TCP connection, and for each SMTP reply, from a remote host.
     pub timeout_secs: u64,
+    /// A PEM file of CA certificates trusted, besides the system's, when a policy (MTA-STS,
+    /// REQUIRETLS) requires a verified certificate: a private CA, or a test's. Relative paths
+    /// are relative to the data directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_ca_file: Option<PathBuf>,
+    /// The HTTPS port MTA-STS policies are fetched from (RFC 8461 §3.3: 443; tests change it).
+    pub mta_sts_port: u16,
 }
 
 impl Default for DeliveryConfig {
@@ -151,6 +158,8 @@ impl Default for DeliveryConfig {
             retry_initial_secs: 300,
             retry_max_secs: 4 * 3600,
             timeout_secs: 300,
+            extra_ca_file: None,
+            mta_sts_port: 443,
         }
     }
 }

@@ -1,13 +1,17 @@
 //! The SMTP client of outbound delivery (RFC 5321 §3, §4): one transaction with one host.
 //!
-//! EHLO (HELO if refused), opportunistic STARTTLS (RFC 3207; RFC 7435: any certificate, since
-//! nothing says which name to expect), `MAIL FROM`, one `RCPT TO` per recipient, `DATA` with
-//! dot-stuffing (§4.5.2), `QUIT`. Every reply is read under a timeout and size limits.
+//! EHLO (HELO if refused), STARTTLS (RFC 3207), `MAIL FROM`, one `RCPT TO` per recipient,
+//! `DATA` with dot-stuffing (§4.5.2), `QUIT`. Every reply is read under a timeout and size limits.
+//!
+//! The TLS handshake accepts any certificate whose key signed the handshake; right after it,
+//! before a single envelope byte is sent, the recorded chain is judged by the policy in force
+//! ([`TlsRequirement`]: PKIX for the MX name, DANE TLSA, REQUIRETLS). An enforced policy that
+//! fails ends the session with [`SessionError::Policy`]; opportunistic TLS (RFC 7435) and
+//! MTA-STS `testing` go on and only record the failure.
 
 use super::DeliveryReport;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
+use super::tls_policy::{PolicyFailure, TlsRequirement};
+use rustls::pki_types::{CertificateDer, ServerName};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,6 +63,9 @@ pub enum SessionError {
     /// The host refused the sender or the whole transaction with 5xx.
     #[error("{0}")]
     Permanent(String),
+    /// The host did not meet the enforced transport-security policy; nothing was sent.
+    #[error("{}", .0.detail)]
+    Policy(PolicyFailure),
 }
 
 /// One message for one host.
@@ -129,12 +136,17 @@ fn truncate(s: &str) -> &str {
     s.get(..200).unwrap_or(s)
 }
 
-/// TLS details of a session, for the report.
-#[derive(Default, Clone)]
-struct TlsInfo {
-    version: Option<String>,
-    cipher: Option<String>,
-    cert_sha256: Option<String>,
+/// What the session's TLS showed, for the delivery report and TLS-RPT (filled in as the
+/// session goes, so a failed session still tells what it met).
+#[derive(Debug, Default, Clone)]
+pub struct SessionTls {
+    pub version: Option<String>,
+    pub cipher: Option<String>,
+    pub cert_sha256: Option<String>,
+    /// The certificate passed the check the policy uses (PKIX for the MX name, or DANE).
+    pub verified: bool,
+    /// Why the policy was not met (also when it was not enforced: MTA-STS testing).
+    pub failure: Option<PolicyFailure>,
 }
 
 /// Delivers `envelope` to one host; `Err` when the host could not take responsibility for
@@ -145,6 +157,8 @@ pub async fn deliver(
     port: u16,
     timeout: Duration,
     envelope: &Envelope<'_>,
+    policy: &TlsRequirement<'_>,
+    tls: &mut SessionTls,
 ) -> Result<Vec<RcptOutcome>, SessionError> {
     let addr = SocketAddr::new(ip, port);
     let tcp = tokio::time::timeout(timeout, TcpStream::connect(addr))
@@ -157,16 +171,33 @@ pub async fn deliver(
         return Err(SessionError::Temporary(format!("{host} greeting: {}", greeting.text())));
     }
     let mut caps = ehlo(&mut conn, envelope.helo).await?;
-    let mut tls = TlsInfo::default();
+    let offers = |caps: &[String], cap: &str| caps.iter().any(|c| c.split_whitespace().next().is_some_and(|k| k.eq_ignore_ascii_case(cap)));
     // RFC 3207: STARTTLS when offered; a failed handshake ends this connection (retry).
-    if caps.iter().any(|c| c.eq_ignore_ascii_case("STARTTLS")) {
+    if offers(&caps, "STARTTLS") {
         let reply = conn.command("STARTTLS").await?;
         if reply.code == 220 {
-            let (upgraded, info) = starttls(conn, host, timeout).await?;
+            let (upgraded, chain) = starttls(conn, host, timeout, tls).await?;
             conn = upgraded;
-            tls = info;
+            policy.judge(host, &chain, tls);
+            if let Some(failure) = tls.failure.clone().filter(|_| policy.enforced) {
+                let _ = conn.command("QUIT").await;
+                return Err(SessionError::Policy(failure));
+            }
             caps = ehlo(&mut conn, envelope.helo).await?;
         }
+    }
+    if tls.version.is_none() && policy.kind.wants_tls() {
+        // RFC 8461 §5, RFC 7672 §2.2, RFC 8689 §4.2.1: no TLS, no delivery under the policy.
+        tls.failure = Some(PolicyFailure::new("starttls-not-supported", format!("{host} offered no usable STARTTLS")));
+        if policy.enforced {
+            let _ = conn.command("QUIT").await;
+            return Err(SessionError::Policy(PolicyFailure::new("starttls-not-supported", format!("{host} offered no usable STARTTLS"))));
+        }
+    }
+    // RFC 8689 §4.2.1: REQUIRETLS only to a server that advertises it (after TLS).
+    if policy.requiretls && !offers(&caps, "REQUIRETLS") {
+        let _ = conn.command("QUIT").await;
+        return Err(SessionError::Policy(PolicyFailure::new("requiretls-not-supported", format!("{host} does not advertise REQUIRETLS"))));
     }
     let has = |cap: &str| caps.iter().any(|c| c.split_whitespace().next().is_some_and(|k| k.eq_ignore_ascii_case(cap)));
     let mut mail = format!("MAIL FROM:<{}>", envelope.mail_from);
@@ -179,20 +210,26 @@ pub async fn deliver(
         }
         mail.push_str(" SMTPUTF8");
     }
+    if policy.requiretls {
+        mail.push_str(" REQUIRETLS");
+    }
     let reply = conn.command(&mail).await?;
     if !reply.is_positive() {
         let _ = conn.command("QUIT").await;
         return Err(if reply.is_permanent() { SessionError::Permanent(reply.text()) } else { SessionError::Temporary(reply.text()) });
     }
+    let tls = &*tls;
     let report = |reply: &ServerReply| DeliveryReport {
         mx_host: host.to_string(),
         mx_ip: ip.to_string(),
         tls_version: tls.version.clone(),
         tls_cipher: tls.cipher.clone(),
         peer_cert_sha256: tls.cert_sha256.clone(),
-        cert_verified: false,
+        cert_verified: tls.verified,
         reply: reply.text(),
         at: sigillo_core::clock::unix_now(),
+        tls_policy: policy.kind.label().to_string(),
+        tls_policy_failure: tls.failure.as_ref().map(|f| f.to_string()),
     };
     let mut outcomes: Vec<Option<RcptOutcome>> = Vec::with_capacity(envelope.recipients.len());
     for rcpt in envelope.recipients {
@@ -244,30 +281,34 @@ async fn ehlo(conn: &mut Conn, helo: &str) -> Result<Vec<String>, SessionError> 
     }
 }
 
-async fn starttls(conn: Conn, host: &str, timeout: Duration) -> Result<(Conn, TlsInfo), SessionError> {
+/// The TLS handshake; returns the connection and the peer's chain (end entity first).
+async fn starttls(
+    conn: Conn,
+    host: &str,
+    timeout: Duration,
+    tls: &mut SessionTls,
+) -> Result<(Conn, Vec<CertificateDer<'static>>), SessionError> {
     if !conn.io.buffer().is_empty() {
         // RFC 3207 §4.2 / CVE-2011-0411 style injection: nothing may follow the 220.
         return Err(SessionError::Temporary("data after the STARTTLS reply".into()));
     }
     let io = conn.io.into_inner();
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| SessionError::Temporary(format!("TLS setup: {e}")))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(Opportunistic))
-        .with_no_client_auth();
+    // Any certificate completes the handshake (its signature is checked); the policy judges
+    // the chain afterwards (TlsRequirement::judge).
+    let config = sigillo_crypto::tls::verify::any_certificate_config(rustls::DEFAULT_VERSIONS)
+        .map_err(|e| SessionError::Temporary(format!("TLS setup: {e}")))?;
     let name = ServerName::try_from(host.to_string()).map_err(|_| SessionError::Temporary(format!("bad host name {host}")))?;
     let stream = tokio::time::timeout(timeout, tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, io))
         .await
         .map_err(|_| SessionError::Temporary("timeout in the TLS handshake".into()))?
         .map_err(|e| SessionError::Temporary(format!("TLS handshake with {host} failed: {e}")))?;
     let (_, session) = stream.get_ref();
-    let info = TlsInfo {
-        version: session.protocol_version().map(|v| format!("{v:?}")),
-        cipher: session.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())),
-        cert_sha256: session.peer_certificates().and_then(|c| c.first()).map(|c| sha256_hex(c.as_ref())),
-    };
-    Ok((Conn { io: BufReader::new(Box::new(stream)), timeout }, info))
+    let chain: Vec<CertificateDer<'static>> =
+        session.peer_certificates().map(|c| c.iter().map(|c| c.clone().into_owned()).collect()).unwrap_or_default();
+    tls.version = session.protocol_version().map(|v| format!("{v:?}"));
+    tls.cipher = session.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite()));
+    tls.cert_sha256 = chain.first().map(|c| sha256_hex(c.as_ref()));
+    Ok((Conn { io: BufReader::new(Box::new(stream)), timeout }, chain))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -295,54 +336,6 @@ pub fn dot_stuff(message: &[u8]) -> Vec<u8> {
 
 /// RFC 7435 opportunistic security: encrypt, but accept any certificate (still checking
 /// the handshake signatures, so the session is bound to the key the certificate names).
-#[derive(Debug)]
-struct Opportunistic;
-
-impl ServerCertVerifier for Opportunistic {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &rustls::crypto::ring::default_provider().signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &rustls::crypto::ring::default_provider().signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        rustls::crypto::ring::default_provider().signature_verification_algorithms.supported_schemes()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,13 +4,22 @@
 //! - [`worker`]: the scheduler started by `sigillo serve` — scans the queue at start and on
 //!   every enqueue, retries with exponential back-off, per-domain concurrency, lifetime;
 //! - [`mx`]: MX resolution (RFC 5321 §5.1, implicit MX, null MX RFC 7505);
-//! - [`client`]: the SMTP client (EHLO, opportunistic STARTTLS, MAIL/RCPT/DATA) that yields
-//!   one result per recipient and a [`DeliveryReport`];
+//! - [`client`]: the SMTP client (EHLO, STARTTLS, MAIL/RCPT/DATA) that yields one result per
+//!   recipient and a [`DeliveryReport`];
+//! - [`tls_policy`]: which transport-security policy applies and whether a certificate meets
+//!   it; [`mta_sts`] (RFC 8461, fetched by [`https_get`]), [`dane`] (RFC 7672), REQUIRETLS
+//!   (RFC 8689); [`tls_rpt`]: the daily TLS reports (RFC 8460);
 //! - [`dsn`]: delivery status notifications (RFC 3464) to the sender.
 
 pub mod client;
+pub mod dane;
 pub mod dsn;
+pub mod https_get;
+pub mod mta_sts;
 pub mod mx;
+pub mod security;
+pub mod tls_policy;
+pub mod tls_rpt;
 pub mod worker;
 
 use serde::{Deserialize, Serialize};
@@ -28,13 +37,26 @@ pub struct DeliveryReport {
     pub tls_cipher: Option<String>,
     /// SHA-256 of the peer's end-entity certificate (DER), lower-case hex.
     pub peer_cert_sha256: Option<String>,
-    /// Whether that certificate was verified (only under an MTA-STS or DANE policy);
-    /// opportunistic TLS (RFC 7435) accepts any certificate.
+    /// Whether that certificate was verified: it matched the host's DNSSEC-validated TLSA
+    /// records (DANE), or else is PKIX-valid for the MX host name. Opportunistic TLS (RFC 7435)
+    /// delivers either way; the policies below require it.
     pub cert_verified: bool,
     /// The exact final reply, e.g. "250 2.0.0 Ok: queued as 1234".
     pub reply: String,
     /// Unix seconds.
     pub at: i64,
+    /// The policy the session was held to: "opportunistic", "mta-sts-testing",
+    /// "mta-sts-enforce", "dane" or "requiretls" ([`tls_policy::PolicyKind::label`]).
+    #[serde(default = "opportunistic")]
+    pub tls_policy: String,
+    /// Why the policy was not met though the message went (MTA-STS testing mode,
+    /// `TLS-Required: No`), e.g. "certificate-host-mismatch: …".
+    #[serde(default)]
+    pub tls_policy_failure: Option<String>,
+}
+
+fn opportunistic() -> String {
+    tls_policy::PolicyKind::Opportunistic.label().to_string()
 }
 
 /// The settings of the workers, from `[delivery]` in sigillo.toml.
@@ -48,6 +70,10 @@ pub struct DeliverySettings {
     pub retry_initial_secs: u64,
     pub retry_max_secs: u64,
     pub timeout: std::time::Duration,
+    /// PEM CAs trusted besides the system store (relative to the data directory).
+    pub extra_ca_file: Option<std::path::PathBuf>,
+    /// The port MTA-STS policies are fetched from (RFC 8461 §3.3: 443).
+    pub mta_sts_port: u16,
 }
 
 impl From<&sigillo_core::config::DeliveryConfig> for DeliverySettings {
@@ -61,6 +87,8 @@ impl From<&sigillo_core::config::DeliveryConfig> for DeliverySettings {
             retry_initial_secs: c.retry_initial_secs,
             retry_max_secs: c.retry_max_secs,
             timeout: std::time::Duration::from_secs(c.timeout_secs),
+            extra_ca_file: c.extra_ca_file.clone(),
+            mta_sts_port: c.mta_sts_port,
         }
     }
 }

@@ -15,9 +15,11 @@
 use super::client::{self, Envelope, RcptOutcome, SessionError};
 use super::dsn::{self, DsnKind};
 use super::mx::{self, MxError};
+use super::security::Security;
 use super::{DeliveryReport, DeliverySettings};
 use crate::Server;
 use crate::queue::{QueuedEnvelope, QueuedRecipient, RecipientStatus};
+use mail_auth::hickory_resolver::TokioResolver;
 use sigillo_core::Address;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -37,11 +39,18 @@ pub struct Outbound {
     global: Arc<Semaphore>,
     domains: Mutex<HashMap<String, Arc<Semaphore>>>,
     in_flight: Mutex<HashSet<String>>,
+    /// MTA-STS, DANE, REQUIRETLS and TLS-RPT.
+    security: Security,
+    /// The UTC day TLS-RPT reports were last sent for.
+    reported_day: Mutex<Option<time::Date>>,
 }
 
 impl Outbound {
     pub fn new(server: Arc<Server>, settings: DeliverySettings, signer: Option<Signer>) -> Arc<Self> {
+        let security = Security::new(server.data.root(), &settings);
         Arc::new(Outbound {
+            security,
+            reported_day: Mutex::new(None),
             global: Arc::new(Semaphore::new(settings.max_concurrent)),
             server,
             settings,
@@ -51,10 +60,40 @@ impl Outbound {
         })
     }
 
+    /// Enables DANE (RFC 7672) with a DNSSEC-validating resolver for the TLSA lookups.
+    pub fn with_dane(server: Arc<Server>, settings: DeliverySettings, signer: Option<Signer>, resolver: TokioResolver) -> Arc<Self> {
+        let mut this = Self::new(server, settings, signer);
+        if let Some(outbound) = Arc::get_mut(&mut this) {
+            outbound.security.dane = Some(resolver);
+        }
+        this
+    }
+
+    /// Queues the TLS-RPT reports (RFC 8460) not sent yet: every finished UTC day, and with
+    /// `include_today` today's results so far (on demand).
+    pub async fn send_tls_reports(&self, include_today: bool) -> super::tls_rpt::Sent {
+        super::tls_rpt::send_reports(&self.server, &self.security.rpt, include_today).await
+    }
+
+    /// Once per UTC day (and at start), the reports of the days that ended.
+    fn daily_tls_reports(self: &Arc<Self>) {
+        let today = time::OffsetDateTime::now_utc().date();
+        let mut last = self.reported_day.lock().unwrap_or_else(|p| p.into_inner());
+        if *last == Some(today) {
+            return;
+        }
+        *last = Some(today);
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            this.send_tls_reports(false).await;
+        });
+    }
+
     /// Runs until `stop` turns true; deliveries in progress finish on their own tasks.
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         tracing::info!(remote_port = self.settings.remote_port, "outbound delivery started");
         loop {
+            self.daily_tls_reports();
             let wait = match self.scan().await {
                 Ok(wait) => wait,
                 Err(e) => {
@@ -157,7 +196,8 @@ impl Outbound {
                     match outcome {
                         RcptOutcome::Delivered(report) => {
                             tracing::info!(id, rcpt = r.address, mx = report.mx_host, ip = report.mx_ip, tls = ?report.tls_version,
-                                cipher = ?report.tls_cipher, cert_sha256 = ?report.peer_cert_sha256, reply = report.reply, "delivered");
+                                cipher = ?report.tls_cipher, cert_sha256 = ?report.peer_cert_sha256, cert_verified = report.cert_verified,
+                                policy = report.tls_policy, policy_failure = ?report.tls_policy_failure, reply = report.reply, "delivered");
                             r.status = RecipientStatus::Delivered;
                             r.last_reply = Some(report.reply.clone());
                             r.report = Some(report);
@@ -252,8 +292,19 @@ impl Outbound {
             eight_bit: envelope.eight_bit,
             smtputf8: envelope.smtputf8,
         };
+        let policy = self.security.domain_policy(resolver, domain, envelope.requiretls, message).await;
         let mut last = format!("451 4.4.1 no host of {domain} could be reached");
+        // RFC 8689 §4.2.1: a REQUIRETLS message no host could take securely is returned.
+        let mut requiretls_refused = false;
         for host in hosts {
+            if let Some((failure, excluded)) = policy.mx_mismatch(&host) {
+                self.security.record_mx_mismatch(&policy, &host, &failure);
+                if excluded {
+                    tracing::info!(domain, host, "MX host not allowed by the MTA-STS policy (enforce)");
+                    last = format!("451 4.7.5 {}", failure.detail);
+                    continue;
+                }
+            }
             let ips = match mx::addresses(resolver, &host).await {
                 Ok(ips) => ips,
                 Err(e) => {
@@ -261,21 +312,41 @@ impl Outbound {
                     continue;
                 }
             };
+            let tlsa = match self.security.tlsa(&host, self.settings.remote_port).await {
+                Ok(t) => t,
+                Err(e) => {
+                    // RFC 7672 §2.2.1: a failed (not merely insecure) TLSA lookup: try later.
+                    last = format!("451 4.7.5 {e}");
+                    continue;
+                }
+            };
+            let requirement = policy.requirement(self.security.pkix.as_ref(), &tlsa);
             for ip in ips {
-                match client::deliver(&host, ip, self.settings.remote_port, self.settings.timeout, &wanted).await {
+                let mut tls = client::SessionTls::default();
+                let result =
+                    client::deliver(&host, ip, self.settings.remote_port, self.settings.timeout, &wanted, &requirement, &mut tls).await;
+                self.security.record(&policy, &tlsa, &host, ip, &tls, result.as_ref().err());
+                match result {
                     Ok(outcomes) => return outcomes,
                     Err(SessionError::Permanent(reply)) => {
                         let report = DeliveryReport {
                             mx_host: host.clone(),
                             mx_ip: ip.to_string(),
-                            tls_version: None,
-                            tls_cipher: None,
-                            peer_cert_sha256: None,
-                            cert_verified: false,
+                            tls_version: tls.version,
+                            tls_cipher: tls.cipher,
+                            peer_cert_sha256: tls.cert_sha256,
+                            cert_verified: tls.verified,
                             reply: reply.clone(),
                             at: sigillo_core::clock::unix_now(),
+                            tls_policy: requirement.kind.label().to_string(),
+                            tls_policy_failure: tls.failure.map(|f| f.to_string()),
                         };
                         return all(RcptOutcome::Permanent(reply, Some(report)));
+                    }
+                    Err(SessionError::Policy(failure)) => {
+                        tracing::info!(domain, host, %ip, policy = requirement.kind.label(), %failure, "transport-security policy not met");
+                        requiretls_refused |= policy.requiretls;
+                        last = format!("451 4.7.5 {failure}");
                     }
                     Err(SessionError::Temporary(why)) => {
                         tracing::debug!(host, %ip, why, "host failed; trying the next");
@@ -283,6 +354,14 @@ impl Outbound {
                     }
                 }
             }
+        }
+        if requiretls_refused {
+            return all(RcptOutcome::Permanent(
+                format!(
+                    "550 5.7.30 REQUIRETLS: no MX host of {domain} offered TLS with a verified certificate and REQUIRETLS (last: {last})"
+                ),
+                None,
+            ));
         }
         all(RcptOutcome::Temporary(last))
     }
@@ -305,7 +384,8 @@ impl Outbound {
         };
         let server = Arc::clone(&self.server);
         let id = envelope.id.clone();
-        let result = self.server.gate.directories.run(move |dir| deliver_dsn(&server, dir, &sender, &dsn_id, body)).await;
+        let requiretls = envelope.requiretls;
+        let result = self.server.gate.directories.run(move |dir| deliver_dsn(&server, dir, &sender, &dsn_id, body, requiretls)).await;
         match result {
             Ok(Ok(where_to)) => tracing::info!(id, kind = ?kind, where_to, "DSN sent"),
             Ok(Err(e)) => tracing::error!(id, error = %e, "cannot send a DSN"),
@@ -322,6 +402,7 @@ fn deliver_dsn(
     sender: &Address,
     dsn_id: &str,
     body: Vec<u8>,
+    requiretls: bool,
 ) -> Result<&'static str, String> {
     let local = dir.has_domain(sender.domain()).map_err(|e| e.to_string())?;
     let now = sigillo_core::clock::unix_now();
@@ -343,7 +424,9 @@ fn deliver_dsn(
             recipients: vec![QueuedRecipient::new(sender.to_string(), vec!["NEVER".into()], None)],
             ret: None,
             envid: None,
-            requiretls: false,
+            // RFC 8689 §5: the non-delivery report of a REQUIRETLS message travels under
+            // REQUIRETLS too (it carries only the original header, never the body).
+            requiretls,
             smtputf8: false,
             eight_bit: true,
             auth_user: None,
