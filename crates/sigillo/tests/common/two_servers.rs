@@ -130,3 +130,40 @@ pub fn wait_queue_empty(node: &Node) {
 pub fn count(messages: &[String], needle: &str) -> usize {
     messages.iter().filter(|m| m.contains(needle)).count()
 }
+
+impl Node {
+    /// Like [`Node::start`], with the server's log (stderr, `SIGILLO_LOG=info`) appended to
+    /// `DATA/../serve.log`, so a test can read what the server recorded; returns that path.
+    pub fn start_logged(&mut self) -> std::path::PathBuf {
+        use std::io::BufRead;
+        assert!(self.child.is_none());
+        let log = self.s._tmp.path().join("serve.log");
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(&log).expect("log file");
+        let mut child = sigillo()
+            .args(["serve", "--data", self.s.data()])
+            .env("SIGILLO_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .stderr(file)
+            .spawn()
+            .expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
+                && line.contains("submission")
+            {
+                self.child = Some(child);
+                return log;
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("server did not start within 30 s");
+    }
+}
