@@ -144,6 +144,14 @@ pub struct DeliveryConfig {
     pub extra_ca_file: Option<PathBuf>,
     /// The HTTPS port MTA-STS policies are fetched from (RFC 8461 §3.3: 443; tests change it).
     pub mta_sts_port: u16,
+    /// DANE (RFC 7672): look up DNSSEC-validated TLSA records of each MX host and enforce
+    /// them. A failed (bogus or unanswered) TLSA lookup then defers delivery (§2.2.1), so
+    /// turn it on only with a resolver path that answers DNSSEC queries.
+    pub dane: bool,
+    /// DNSKEY records (zone-file syntax) trusted as DNSSEC anchors instead of the root's
+    /// built-in ones: a private zone, or a test's. Relative to the data directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dnssec_trust_anchor_file: Option<PathBuf>,
 }
 
 impl Default for DeliveryConfig {
@@ -160,6 +168,8 @@ impl Default for DeliveryConfig {
             timeout_secs: 300,
             extra_ca_file: None,
             mta_sts_port: 443,
+            dane: false,
+            dnssec_trust_anchor_file: None,
         }
     }
 }
@@ -402,6 +412,20 @@ mod tests {
         assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
         assert!(Config::parse(&format!("{base}[dns]\nnameservers = [\"127.0.0.1\"]\n"), Path::new("s.toml")).is_err());
         assert!(Config::parse(&format!("{base}[dns]\nservers = []\n"), Path::new("s.toml")).is_err());
+    }
+
+    #[test]
+    fn delivery_transport_security_settings() {
+        let base = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n";
+        let d = Config::parse(base, Path::new("s.toml")).unwrap().delivery;
+        assert_eq!((d.extra_ca_file, d.mta_sts_port, d.dane, d.dnssec_trust_anchor_file), (None, 443, false, None));
+        let text = format!(
+            "{base}[delivery]\nextra_ca_file = \"ca.pem\"\nmta_sts_port = 8443\ndane = true\ndnssec_trust_anchor_file = \"anchors\"\n"
+        );
+        let c = Config::parse(&text, Path::new("s.toml")).unwrap();
+        assert_eq!(c.delivery.extra_ca_file.as_deref(), Some(Path::new("ca.pem")));
+        assert_eq!((c.delivery.mta_sts_port, c.delivery.dane), (8443, true));
+        assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
     }
 
     #[test]

@@ -184,7 +184,7 @@ fn mta_sts_enforce_refuses_a_certificate_for_another_name() {
     let dns = zone(true);
     let (mut a, mut b) = servers(&dns, &ca, port, Some("wrong.b.test"));
     b.start();
-    a.start();
+    let log = a.start_logged();
     assert_eq!(submit(&a, &[BOB], &outbound_message("sts-enforce-bad", BOB)), "OK");
     // Recorded: an sts policy for b.test, a certificate-host-mismatch at mail.b.test.
     let record = wait_tls_rpt(&a, |v| counts(v).1 >= 2);
@@ -201,6 +201,15 @@ fn mta_sts_enforce_refuses_a_certificate_for_another_name() {
     // The policy is cached in A's data directory.
     let cached = std::fs::read_to_string(a.s.dir.join("mta-sts/b.test.json")).unwrap();
     assert!(cached.contains("\"id\": \"20261123T000000\"") && cached.contains("\"enforce\""), "{cached}");
+
+    // RFC 8689 §4.2.2: a message whose sender wrote `TLS-Required: No` goes all the same,
+    // the policy failure recorded, while the first one stays queued.
+    let relaxed = outbound_message("tls-required-no", BOB).replacen("Subject:", "TLS-Required: No\r\nSubject:", 1);
+    assert_eq!(submit(&a, &[BOB], &relaxed), "OK");
+    wait_for(&b, BOB, |m| count(m, "Subject: outbound tls-required-no") == 1);
+    assert!(log_has(&log, &["delivered", "policy=\"mta-sts-enforce\"", "cert_verified=false", "certificate-host-mismatch"]));
+    assert_eq!(a.queued(), 1);
+    assert_eq!(count(&export_messages(&b.s, BOB, PASSWORD).unwrap().iter().map(|m| text(m)).collect::<Vec<_>>(), "sts-enforce-bad"), 0);
 }
 
 #[test]

@@ -101,7 +101,9 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     tokio::spawn(trust::schedule(ctx.data.root().to_path_buf(), stop_rx.clone()));
     tokio::spawn(backup::schedule(ctx.data.root().to_path_buf(), ctx.config.backup.clone(), stop_rx.clone()));
     // Outbound delivery of the queue (remote recipients), with its own stop signal.
-    let outbound = sigillo_smtp::outbound::worker::Outbound::new(smtp.clone(), (&ctx.config.delivery).into(), None);
+    let mut delivery: sigillo_smtp::outbound::DeliverySettings = (&ctx.config.delivery).into();
+    delivery.dns_nameservers = ctx.config.dns.as_ref().map(|d| d.nameservers.clone());
+    let outbound = sigillo_smtp::outbound::worker::Outbound::new(smtp.clone(), delivery, None);
     let outbound_task = ctx.config.delivery.enabled.then(|| tokio::spawn(outbound.run(stop_rx.clone())));
     println!("Sigillo {} is running as {hostname}:", env!("CARGO_PKG_VERSION"));
     for line in &lines {

@@ -10,9 +10,16 @@
 //!   to it and is valid for the MX host name (§3.1.2, §3.2.2).
 
 use mail_auth::hickory_resolver::TokioResolver;
+use mail_auth::hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
+use mail_auth::hickory_resolver::net::runtime::TokioRuntimeProvider;
+use mail_auth::hickory_resolver::proto::dnssec::TrustAnchors;
 use mail_auth::hickory_resolver::proto::rr::{RData, RecordType};
+use mail_auth::hickory_resolver::system_conf::read_system_conf;
 use rustls::pki_types::CertificateDer;
 use sha2::Digest;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
 
 /// Most TLSA records considered for one host.
 const MAX_RECORDS: usize = 16;
@@ -92,6 +99,41 @@ pub fn verify(records: &[Tlsa], chain: &[CertificateDer<'_>], host: &str) -> Res
         }
     }
     Err(DaneFailure { result_type: "validation-failure", detail: why })
+}
+
+/// A DNSSEC-validating resolver for TLSA lookups: the configured name servers (or the
+/// system's), validating up to hickory's built-in root trust anchors, or to the DNSKEY
+/// records of `trust_anchor_file` (zone-file syntax; a private or test zone).
+pub fn validating_resolver(nameservers: Option<&[SocketAddr]>, trust_anchor_file: Option<&Path>) -> Result<TokioResolver, String> {
+    let (config, mut opts) = match nameservers {
+        Some(servers) => {
+            let servers = servers
+                .iter()
+                .map(|addr| {
+                    let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
+                    ns.connections = [ConnectionConfig::udp(), ConnectionConfig::tcp()]
+                        .into_iter()
+                        .map(|mut c| {
+                            c.port = addr.port();
+                            c
+                        })
+                        .collect();
+                    ns
+                })
+                .collect();
+            (ResolverConfig::from_name_servers(servers), ResolverOpts::default())
+        }
+        None => read_system_conf().map_err(|e| e.to_string())?,
+    };
+    opts.validate = true;
+    opts.attempts = 1;
+    opts.timeout = opts.timeout.min(std::time::Duration::from_secs(5));
+    let mut builder = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default()).with_options(opts);
+    if let Some(path) = trust_anchor_file {
+        let anchors = TrustAnchors::from_file(path).map_err(|e| format!("trust anchor file {}: {e}", path.display()))?;
+        builder = builder.with_trust_anchor(Arc::new(anchors));
+    }
+    builder.build().map_err(|e| e.to_string())
 }
 
 /// The TLSA records of `_PORT._tcp.HOST` if, and only if, the answer is DNSSEC-validated

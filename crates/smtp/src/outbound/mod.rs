@@ -74,6 +74,11 @@ pub struct DeliverySettings {
     pub extra_ca_file: Option<std::path::PathBuf>,
     /// The port MTA-STS policies are fetched from (RFC 8461 §3.3: 443).
     pub mta_sts_port: u16,
+    /// DANE TLSA lookups (RFC 7672) through a validating resolver.
+    pub dane: bool,
+    pub dnssec_trust_anchor_file: Option<std::path::PathBuf>,
+    /// The `[dns]` name servers (`None`: the system's), for the validating resolver.
+    pub dns_nameservers: Option<Vec<std::net::SocketAddr>>,
 }
 
 impl From<&sigillo_core::config::DeliveryConfig> for DeliverySettings {
@@ -89,6 +94,9 @@ impl From<&sigillo_core::config::DeliveryConfig> for DeliverySettings {
             timeout: std::time::Duration::from_secs(c.timeout_secs),
             extra_ca_file: c.extra_ca_file.clone(),
             mta_sts_port: c.mta_sts_port,
+            dane: c.dane,
+            dnssec_trust_anchor_file: c.dnssec_trust_anchor_file.clone(),
+            dns_nameservers: None,
         }
     }
 }

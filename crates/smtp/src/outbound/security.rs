@@ -46,6 +46,18 @@ impl Security {
                 None
             }
         };
+        let dane = settings.dane.then(|| {
+            let anchors = settings.dnssec_trust_anchor_file.as_ref().map(|f| data_root.join(f));
+            dane::validating_resolver(settings.dns_nameservers.as_deref(), anchors.as_deref())
+        });
+        let dane = match dane {
+            Some(Ok(resolver)) => Some(resolver),
+            Some(Err(e)) => {
+                tracing::error!(error = %e, "DANE disabled: no validating resolver");
+                None
+            }
+            None => None,
+        };
         Security {
             pkix,
             sts: PolicyCache::new(
@@ -54,7 +66,7 @@ impl Security {
                 settings.timeout.min(std::time::Duration::from_secs(60)),
             ),
             rpt: TlsRpt::new(data_root.join("tls-rpt")),
-            dane: None,
+            dane,
         }
     }
 
@@ -65,6 +77,21 @@ impl Security {
             Some(pkix) => self.sts.lookup(resolver, pkix, domain).await,
             None => Lookup::Failed(mta_sts::PolicyError::Fetch("no trust anchors".into())),
         };
+        if let Lookup::Failed(e) = &sts {
+            // RFC 8460 §4.3.2.2: a policy announced in DNS that could not be had.
+            let result_type = match e {
+                mta_sts::PolicyError::Invalid(_) => "sts-policy-invalid",
+                mta_sts::PolicyError::Fetch(_) => "sts-policy-fetch-error",
+            };
+            let desc = PolicyDesc { policy_type: "sts".into(), policy_string: Vec::new(), mx_host: Vec::new() };
+            let failure = Failure {
+                result_type: result_type.into(),
+                receiving_mx_hostname: String::new(),
+                receiving_ip: String::new(),
+                detail: e.to_string(),
+            };
+            self.rpt.record(domain, &desc, Some(&failure));
+        }
         // RFC 8689 §4.1: with REQUIRETLS on the envelope, the header is ignored.
         let relaxed = !requiretls && tls_required_no(message);
         DomainPolicy { domain: domain.to_string(), sts, requiretls, relaxed }

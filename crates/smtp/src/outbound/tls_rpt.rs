@@ -179,10 +179,15 @@ fn report_json(day: &str, domain: &str, file: &DayFile, who: &Submitter<'_>) -> 
                 .map(|d| {
                     let mut v = serde_json::json!({
                         "result-type": d.result_type,
-                        "receiving-mx-hostname": d.receiving_mx_hostname,
-                        "receiving-ip": d.receiving_ip,
                         "failed-session-count": d.count,
                     });
+                    // Unknown for a policy that could not be fetched: left out (§4.4).
+                    if !d.receiving_mx_hostname.is_empty() {
+                        v["receiving-mx-hostname"] = serde_json::json!(d.receiving_mx_hostname);
+                    }
+                    if !d.receiving_ip.is_empty() {
+                        v["receiving-ip"] = serde_json::json!(d.receiving_ip);
+                    }
                     if !d.additional_information.is_empty() {
                         v["failure-reason-code"] = serde_json::json!(d.additional_information);
                     }

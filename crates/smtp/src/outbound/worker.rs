@@ -19,7 +19,6 @@ use super::security::Security;
 use super::{DeliveryReport, DeliverySettings};
 use crate::Server;
 use crate::queue::{QueuedEnvelope, QueuedRecipient, RecipientStatus};
-use mail_auth::hickory_resolver::TokioResolver;
 use sigillo_core::Address;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -58,15 +57,6 @@ impl Outbound {
             domains: Mutex::new(HashMap::new()),
             in_flight: Mutex::new(HashSet::new()),
         })
-    }
-
-    /// Enables DANE (RFC 7672) with a DNSSEC-validating resolver for the TLSA lookups.
-    pub fn with_dane(server: Arc<Server>, settings: DeliverySettings, signer: Option<Signer>, resolver: TokioResolver) -> Arc<Self> {
-        let mut this = Self::new(server, settings, signer);
-        if let Some(outbound) = Arc::get_mut(&mut this) {
-            outbound.security.dane = Some(resolver);
-        }
-        this
     }
 
     /// Queues the TLS-RPT reports (RFC 8460) not sent yet: every finished UTC day, and with
