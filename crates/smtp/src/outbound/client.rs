@@ -188,10 +188,11 @@ pub async fn deliver(
     }
     if tls.version.is_none() && policy.kind.wants_tls() {
         // RFC 8461 §5, RFC 7672 §2.2, RFC 8689 §4.2.1: no TLS, no delivery under the policy.
-        tls.failure = Some(PolicyFailure::new("starttls-not-supported", format!("{host} offered no usable STARTTLS")));
+        let failure = PolicyFailure::new("starttls-not-supported", format!("{host} offered no usable STARTTLS"));
+        tls.failure = Some(failure.clone());
         if policy.enforced {
             let _ = conn.command("QUIT").await;
-            return Err(SessionError::Policy(PolicyFailure::new("starttls-not-supported", format!("{host} offered no usable STARTTLS"))));
+            return Err(SessionError::Policy(failure));
         }
     }
     // RFC 8689 §4.2.1: REQUIRETLS only to a server that advertises it (after TLS).

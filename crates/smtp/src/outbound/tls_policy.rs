@@ -70,7 +70,8 @@ pub struct TlsRequirement<'a> {
 
 impl TlsRequirement<'_> {
     /// Judges the presented `chain` for `host`: sets `tls.verified`, and `tls.failure` when the
-    /// policy is not met.
+    /// policy is not met (a failure already noted, e.g. an MX host an MTA-STS policy in
+    /// testing mode does not name, stays unless this one replaces it).
     pub fn judge(&self, host: &str, chain: &[CertificateDer<'_>], tls: &mut super::client::SessionTls) {
         let dane = (!self.tlsa.is_empty()).then(|| dane::verify(self.tlsa, chain, host));
         let pkix = match self.pkix {
@@ -88,7 +89,9 @@ impl TlsRequirement<'_> {
             (_, None, Ok(())) => None,
             (_, None, Err(e)) => Some(PolicyFailure::new(result_type_of(&e), format!("certificate of {host}: {e}"))),
         };
-        tls.failure = failure;
+        if failure.is_some() {
+            tls.failure = failure;
+        }
     }
 }
 
@@ -101,5 +104,48 @@ fn result_type_of(e: &rustls::Error) -> &'static str {
         rustls::Error::InvalidCertificate(CertificateError::Expired | CertificateError::ExpiredContext { .. }) => "certificate-expired",
         rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => "certificate-not-trusted",
         _ => "validation-failure",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbound::client::SessionTls;
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+
+    fn judge(kind: PolicyKind, pkix: &Pkix, chain: &[CertificateDer<'_>], host: &str) -> SessionTls {
+        let requirement = TlsRequirement { kind, enforced: true, requiretls: false, pkix: Some(pkix), tlsa: &[] };
+        let mut tls = SessionTls::default();
+        requirement.judge(host, chain, &mut tls);
+        tls
+    }
+
+    #[test]
+    fn pkix_results_map_to_tls_rpt_result_types() {
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca_params, ca_key);
+        let key = KeyPair::generate().unwrap();
+        let leaf = CertificateParams::new(vec!["mail.b.test".to_string()]).unwrap().signed_by(&key, &issuer).unwrap();
+        let mut own = CertificateParams::new(vec!["mail.b.test".to_string()]).unwrap();
+        own.distinguished_name.push(rcgen::DnType::CommonName, "mail.b.test");
+        let self_signed = own.self_signed(&key).unwrap();
+        let pkix = Pkix::new(Some(ca.pem().as_bytes())).unwrap();
+        let good = [leaf.der().clone()];
+
+        let tls = judge(PolicyKind::MtaStsEnforce, &pkix, &good, "mail.b.test");
+        assert!(tls.verified && tls.failure.is_none());
+        let tls = judge(PolicyKind::MtaStsEnforce, &pkix, &good, "mx2.b.test");
+        assert_eq!((tls.verified, tls.failure.unwrap().result_type.as_str()), (false, "certificate-host-mismatch"));
+        let tls = judge(PolicyKind::RequireTls, &pkix, &[self_signed.der().clone()], "mail.b.test");
+        let failure = tls.failure.unwrap();
+        assert_eq!(failure.result_type, "certificate-not-trusted", "{failure:?}");
+        // Opportunistic TLS records whether the certificate verifies, and never fails.
+        let tls = judge(PolicyKind::Opportunistic, &pkix, &[self_signed.der().clone()], "mail.b.test");
+        assert!(!tls.verified && tls.failure.is_none());
+        let tls = judge(PolicyKind::Opportunistic, &pkix, &good, "mail.b.test");
+        assert!(tls.verified);
     }
 }

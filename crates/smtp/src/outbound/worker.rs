@@ -287,13 +287,14 @@ impl Outbound {
         // RFC 8689 §4.2.1: a REQUIRETLS message no host could take securely is returned.
         let mut requiretls_refused = false;
         for host in hosts {
-            if let Some((failure, excluded)) = policy.mx_mismatch(&host) {
-                self.security.record_mx_mismatch(&policy, &host, &failure);
-                if excluded {
-                    tracing::info!(domain, host, "MX host not allowed by the MTA-STS policy (enforce)");
-                    last = format!("451 4.7.5 {}", failure.detail);
-                    continue;
-                }
+            // Enforced: the host is skipped (and recorded); testing: the session goes on and
+            // carries the mismatch as its failure.
+            let mismatch = policy.mx_mismatch(&host);
+            if let Some((failure, true)) = &mismatch {
+                self.security.record_mx_mismatch(&policy, &host, failure);
+                tracing::info!(domain, host, "MX host not allowed by the MTA-STS policy (enforce)");
+                last = format!("451 4.7.5 {}", failure.detail);
+                continue;
             }
             let ips = match mx::addresses(resolver, &host).await {
                 Ok(ips) => ips,
