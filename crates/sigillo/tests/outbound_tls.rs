@@ -9,7 +9,9 @@
 //! failure is in TLS-RPT), testing mode delivers and records it, a matching CA-signed
 //! certificate is delivered to with `cert_verified`; REQUIRETLS bounces (5.7.30 DSN) when
 //! B's certificate cannot be verified and is delivered when it can; the daily TLS-RPT report
-//! arrives by mail as RFC 8460 JSON. DANE is not covered here (see dane.rs unit tests).
+//! arrives by mail as RFC 8460 JSON; `TLS-Required: No` relaxes an enforced policy; an MX host
+//! the policy does not name is skipped; an unreachable policy is reported and mail still goes.
+//! DANE is not covered end to end here (see the unit tests in crates/smtp/src/outbound/dane.rs).
 
 mod common;
 mod dns_zone;
@@ -332,4 +334,43 @@ fn submit_requiretls(a: &Node, marker: &str) {
     child.stdin.take().unwrap().write_all(outbound_message(marker, BOB).as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+}
+
+#[test]
+fn mta_sts_enforce_skips_an_mx_host_the_policy_does_not_name() {
+    let ca = test_ca();
+    // The policy names only *.other.test; B's certificate is fine for mail.b.test.
+    let port = policy_server(&ca, "version: STSv1\nmode: enforce\nmx: *.other.test\nmax_age: 86400\n");
+    let dns = zone(true);
+    let (mut a, mut b) = servers(&dns, &ca, port, Some("mail.b.test"));
+    b.start();
+    a.start();
+    assert_eq!(submit(&a, &[BOB], &outbound_message("sts-mx-mismatch", BOB)), "OK");
+    let record = wait_tls_rpt(&a, |v| counts(v).1 >= 2);
+    let p = &record["policies"][0];
+    assert_eq!(p["details"][0]["result_type"], "validation-failure", "{record}");
+    assert!(p["details"][0]["additional_information"].as_str().unwrap().contains("not named by the MTA-STS policy"), "{record}");
+    assert_eq!(counts(&record).0, 0, "{record}");
+    assert_eq!(a.queued(), 1);
+    assert_eq!(export_messages(&b.s, BOB, PASSWORD).unwrap().len(), 0);
+}
+
+#[test]
+fn an_mta_sts_policy_that_cannot_be_fetched_is_reported_and_mail_still_goes() {
+    let ca = test_ca();
+    let dns = zone(true);
+    // `_mta-sts.b.test` announces a policy, but nothing listens on the HTTPS port.
+    let (mut a, mut b) = servers(&dns, &ca, free_port(), Some("mail.b.test"));
+    b.start();
+    a.start();
+    assert_eq!(submit(&a, &[BOB], &outbound_message("sts-unreachable", BOB)), "OK");
+    // RFC 8461 §5.1: no usable policy, delivered as without one.
+    wait_for(&b, BOB, |m| count(m, "Subject: outbound sts-unreachable") == 1);
+    let record = wait_tls_rpt(&a, |v| {
+        v["policies"].as_array().is_some_and(|p| p.iter().any(|p| p["details"].to_string().contains("sts-policy-fetch-error")))
+    });
+    let failed =
+        record["policies"].as_array().unwrap().iter().find(|p| p["details"].to_string().contains("sts-policy-fetch-error")).unwrap();
+    assert_eq!(failed["policy"]["policy_type"], "sts", "{record}");
+    assert!(!a.s.dir.join("mta-sts/b.test.json").exists());
 }
