@@ -11,7 +11,10 @@
 //! B's certificate cannot be verified and is delivered when it can; the daily TLS-RPT report
 //! arrives by mail as RFC 8460 JSON; `TLS-Required: No` relaxes an enforced policy; an MX host
 //! the policy does not name is skipped; an unreachable policy is reported and mail still goes.
-//! DANE is not covered end to end here (see the unit tests in crates/smtp/src/outbound/dane.rs).
+//! DANE (RFC 7672): a DNSSEC-signing front ([`dns_zone::dnssec`]) serves a signed TLSA 3 1 1
+//! record for B's MX; A (`dane = true`, trusting the front's zone key) delivers when B's key
+//! matches, keeps the mail queued when it does not, and when the TLSA answer fails DNSSEC
+//! validation (A trusts another key) it defers instead of falling back to opportunistic TLS.
 
 mod common;
 mod dns_zone;
@@ -373,4 +376,97 @@ fn an_mta_sts_policy_that_cannot_be_fetched_is_reported_and_mail_still_goes() {
         record["policies"].as_array().unwrap().iter().find(|p| p["details"].to_string().contains("sts-policy-fetch-error")).unwrap();
     assert_eq!(failed["policy"]["policy_type"], "sts", "{record}");
     assert!(!a.s.dir.join("mta-sts/b.test.json").exists());
+}
+
+/// A and B behind a DNSSEC-signing front for b.test publishing `tlsa` for B's MX port; A has
+/// DANE on and trusts the front's zone key.
+fn dane_servers(tlsa_data: impl Fn(&Node) -> Vec<u8>, anchor: Option<&str>) -> (Node, Node, dns_zone::dnssec::SignedFront, DnsServer) {
+    let dns = zone(false);
+    // The MX port is only known once the nodes exist: make them, then the front, then point
+    // both nodes' [dns] at the front.
+    let (a, b) = pair(&dns.config());
+    let b_port = {
+        let config = std::fs::read_to_string(b.s.dir.join("sigillo.toml")).unwrap();
+        let line = config.lines().find(|l| l.starts_with("smtp = ")).unwrap().to_string();
+        line.rsplit(':').next().unwrap().trim_end_matches('"').parse::<u16>().unwrap()
+    };
+    let front = dns_zone::dnssec::signed_front(dns.addr, "b.test", vec![(format!("_{b_port}._tcp.mail.b.test"), 3, 1, 1, tlsa_data(&b))]);
+    for node in [&a, &b] {
+        let path = node.s.dir.join("sigillo.toml");
+        let config = std::fs::read_to_string(&path).unwrap().replace(&dns.addr.to_string(), &front.addr.to_string());
+        std::fs::write(&path, config).unwrap();
+    }
+    let anchors = a.s._tmp.path().join("anchors.zone");
+    std::fs::write(&anchors, anchor.unwrap_or(&front.trust_anchor)).unwrap();
+    let path = a.s.dir.join("sigillo.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    let config = config.replacen("dane = false", &format!("dane = true\ndnssec_trust_anchor_file = {:?}", anchors.to_str().unwrap()), 1);
+    std::fs::write(&path, config).unwrap();
+    (a, b, front, dns)
+}
+
+/// SHA-256 of the SubjectPublicKeyInfo of B's certificate (TLSA 3 1 1).
+fn spki_sha256(node: &Node) -> Vec<u8> {
+    let der = rustls_pemfile_der(&std::fs::read_to_string(node.s.dir.join("keys/tls.crt")).unwrap());
+    let (_, cert) = x509_parser::parse_x509_certificate(&der).unwrap();
+    ring_sha256(cert.tbs_certificate.subject_pki.raw)
+}
+
+fn ring_sha256(bytes: &[u8]) -> Vec<u8> {
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import sys,hashlib;sys.stdout.write(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().unwrap().write_all(bytes)?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    hex::decode(text(&out.stdout).trim()).unwrap()
+}
+
+#[test]
+fn dane_ee_tlsa_signed_with_dnssec_is_enforced() {
+    // B keeps its self-signed certificate: under DANE-EE only the key matters (RFC 7672 §3.1.1).
+    let (mut a, mut b, _front, _dns) = dane_servers(spki_sha256, None);
+    b.start();
+    let log = a.start_logged();
+    assert_eq!(submit(&a, &[BOB], &outbound_message("dane-good", BOB)), "OK");
+    wait_for(&b, BOB, |m| count(m, "Subject: outbound dane-good") == 1);
+    assert!(log_has(&log, &["delivered", "policy=\"dane\"", "cert_verified=true"]), "{}", std::fs::read_to_string(&log).unwrap());
+    let record = wait_tls_rpt(&a, |v| counts(v).0 >= 1);
+    assert_eq!(record["policies"][0]["policy"]["policy_type"], "tlsa", "{record}");
+}
+
+#[test]
+fn dane_tlsa_that_does_not_match_keeps_the_mail_queued() {
+    let (mut a, mut b, _front, _dns) = dane_servers(|_| vec![0x42; 32], None);
+    b.start();
+    a.start();
+    assert_eq!(submit(&a, &[BOB], &outbound_message("dane-bad", BOB)), "OK");
+    let record = wait_tls_rpt(&a, |v| counts(v).1 >= 2);
+    let p = &record["policies"][0];
+    assert_eq!(p["policy"]["policy_type"], "tlsa", "{record}");
+    assert_eq!(p["details"][0]["result_type"], "validation-failure", "{record}");
+    assert_eq!(a.queued(), 1);
+    assert_eq!(export_messages(&b.s, BOB, PASSWORD).unwrap().len(), 0);
+}
+
+#[test]
+fn dane_tlsa_that_fails_dnssec_validation_is_not_ignored() {
+    // A trusts another key for b.test: the signed TLSA answer is bogus to it. That must defer
+    // delivery (RFC 7672 §2.2.1), not fall back to opportunistic TLS.
+    let other = dns_zone::dnssec::signed_front("127.0.0.1:9".parse().unwrap(), "b.test", Vec::new());
+    let (mut a, mut b, _front, _dns) = dane_servers(spki_sha256, Some(&other.trust_anchor));
+    b.start();
+    let log = a.start_logged();
+    assert_eq!(submit(&a, &[BOB], &outbound_message("dane-bogus", BOB)), "OK");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !log_has(&log, &["temporary failure; will retry", "DNSSEC validation failed"]) {
+        assert!(Instant::now() < deadline, "{}", std::fs::read_to_string(&log).unwrap());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert_eq!(a.queued(), 1);
+    assert_eq!(export_messages(&b.s, BOB, PASSWORD).unwrap().len(), 0);
 }

@@ -3,6 +3,8 @@
 //! DKIM and DMARC records over the DNS wire protocol exactly as it would on the internet.
 #![allow(dead_code)]
 
+pub mod dnssec;
+
 use hickory_server::Server;
 use hickory_server::net::runtime::TokioRuntimeProvider;
 use hickory_server::proto::rr::rdata::{A, MX, SOA, TXT};

@@ -148,7 +148,11 @@ pub async fn lookup(resolver: &TokioResolver, host: &str, port: u16) -> Result<O
     };
     let mut records = Vec::new();
     for record in lookup.answers() {
-        // Only answers the resolver proved with DNSSEC count.
+        // Only answers the resolver proved with DNSSEC count; an answer that fails its proof
+        // (bogus) must not silently downgrade to "no DANE" (RFC 7672 §2.2.1).
+        if record.proof.is_bogus() {
+            return Err(format!("TLSA answer for {name} failed DNSSEC validation"));
+        }
         if !record.proof.is_secure() {
             return Ok(None);
         }
