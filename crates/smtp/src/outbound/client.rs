@@ -200,7 +200,7 @@ pub async fn deliver(
         let _ = conn.command("QUIT").await;
         return Err(SessionError::Policy(PolicyFailure::new("requiretls-not-supported", format!("{host} does not advertise REQUIRETLS"))));
     }
-    let has = |cap: &str| caps.iter().any(|c| c.split_whitespace().next().is_some_and(|k| k.eq_ignore_ascii_case(cap)));
+    let has = |cap: &str| offers(&caps, cap);
     let mut mail = format!("MAIL FROM:<{}>", envelope.mail_from);
     if envelope.eight_bit && has("8BITMIME") {
         mail.push_str(" BODY=8BITMIME");

@@ -303,4 +303,19 @@ mod tests {
         let p = Policy::parse("version: STSv1\nmode: none\nmax_age: 0\nfuture: x\n").unwrap();
         assert_eq!(p.mode, Mode::None);
     }
+
+    #[test]
+    fn the_cache_persists_and_expires_with_max_age() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = PolicyCache::new(tmp.path().join("mta-sts"), 443, Duration::from_secs(5));
+        let policy = Policy::parse("version: STSv1\nmode: enforce\nmx: mail.b.test\nmax_age: 100\n").unwrap();
+        cache.store("b.test", &Cached { id: "1".into(), fetched_at: 1000, policy: policy.clone() });
+        let loaded = cache.load("b.test").unwrap();
+        assert_eq!((loaded.id.as_str(), &loaded.policy), ("1", &policy));
+        assert!(loaded.fresh(1099) && !loaded.fresh(1100));
+        // Names that could leave the directory are neither stored nor read.
+        cache.store("../x", &Cached { id: "1".into(), fetched_at: 0, policy });
+        assert!(cache.load("../x").is_none() && !tmp.path().join("x.json").exists());
+        assert_eq!(usable(Policy::parse("version: STSv1\nmode: none\nmax_age: 1\n").unwrap()), Lookup::NoPolicy);
+    }
 }
