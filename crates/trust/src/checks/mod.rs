@@ -9,8 +9,9 @@ mod backup;
 mod identity;
 mod inventory;
 mod logging;
-mod probe;
+pub(crate) mod probe;
 mod storage;
+mod supply;
 mod transit;
 
 use crate::Target;
@@ -125,6 +126,13 @@ pub const CHECKS: &[Check] = &[
         controls: &["ID.RA-01"],
         ttl_secs: DAY,
         run: inventory::vulnerabilities,
+    },
+    Check {
+        id: "supply-chain.subprocessors",
+        title: "Every subprocessor is declared with its purpose and location",
+        controls: &["ID.AM-04"],
+        ttl_secs: DAY,
+        run: supply::subprocessors,
     },
 ];
 

@@ -20,7 +20,7 @@ pub fn converse(addr: SocketAddr, commands: &[&str], done: fn(&str) -> bool) -> 
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
     let mut transcript = String::new();
-    let mut read_reply = |transcript: &mut String| -> std::io::Result<()> {
+    let mut read_reply = |transcript: &mut String, done: &dyn Fn(&str) -> bool| -> std::io::Result<()> {
         loop {
             let mut line = String::new();
             if reader.read_line(&mut line)? == 0 {
@@ -32,10 +32,11 @@ pub fn converse(addr: SocketAddr, commands: &[&str], done: fn(&str) -> bool) -> 
             }
         }
     };
-    read_reply(&mut transcript)?;
+    // A greeting is one line (IMAP `* OK`, POP3 `+OK`) or SMTP's `220-` lines ending in `220 `.
+    read_reply(&mut transcript, &|l: &str| l.as_bytes().get(3) != Some(&b'-'))?;
     for command in commands {
         writer.write_all(format!("{command}\r\n").as_bytes())?;
-        read_reply(&mut transcript)?;
+        read_reply(&mut transcript, &done)?;
     }
     Ok(transcript)
 }
@@ -114,4 +115,36 @@ impl ServerCertVerifier for RecordOnly {
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
     }
+}
+
+/// One HTTP/1.1 request over TLS (certificate recorded, not judged); returns the status
+/// line and headers of the reply, at most 16 KiB of them.
+pub fn https_head(addr: SocketAddr, server_name: &str, request: &[u8]) -> Result<String, String> {
+    use std::io::Read;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(RecordOnly(provider)))
+        .with_no_client_auth();
+    let name = ServerName::try_from(server_name.to_string()).map_err(|e| e.to_string())?;
+    let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
+    let tcp = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| e.to_string())?;
+    tcp.set_read_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+    tcp.set_write_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    tls.write_all(request).map_err(|e| e.to_string())?;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match tls.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+            Err(e) if head.is_empty() => return Err(e.to_string()),
+            Err(_) => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&head);
+    Ok(text.split("\r\n\r\n").next().unwrap_or_default().to_string())
 }
