@@ -444,3 +444,47 @@ fn a_listener_that_takes_passwords_before_tls_breaks_data_in_transit() {
     assert_eq!(ds02(&check())["status"], "implemented", "back once the listener is gone");
     stop(server);
 }
+
+mod dns_zone;
+
+/// SPF, DMARC and MTA-STS as a real DNS server publishes them: the identity-assertion
+/// control is implemented while they match, and fails when DMARC stops enforcing.
+#[test]
+fn email_authentication_records_are_checked_in_dns() {
+    let s = init();
+    let zone = |dmarc: &str| {
+        dns_zone::Zone::new("example.org")
+            .txt("example.org", "v=spf1 mx -all")
+            .txt("example.org", "some-site-verification=abc")
+            .txt("_dmarc.example.org", dmarc)
+            .txt("_mta-sts.example.org", "v=STSv1; id=20261123")
+    };
+    let config = s.dir.join("sigillo.toml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    let aa04 = || -> (serde_json::Value, serde_json::Value) {
+        let all: Vec<serde_json::Value> = serde_json::from_str(&ok(&["trust", "check", "--data", s.data(), "--json"], b"")).unwrap();
+        let results: serde_json::Value = serde_json::from_slice(&std::fs::read(s.dir.join("trust/results.json")).unwrap()).unwrap();
+        (all.iter().find(|c| c["id"] == "PR.AA-04").unwrap().clone(), results["email.authentication"].clone())
+    };
+
+    // example.org is reserved (RFC 2606): without [dns] nameservers it is not queried at all.
+    let (control, result) = aa04();
+    assert_eq!(control["status"], "planned", "{control}");
+    assert_eq!(result["verdict"], "not-checked");
+
+    let dns = dns_zone::serve(vec![zone("v=DMARC1; p=reject; rua=mailto:dmarc@example.org")]);
+    std::fs::write(&config, format!("{original}\n{}", dns.config())).unwrap();
+    let (control, result) = aa04();
+    assert_eq!(control["status"], "implemented", "{control} {result}");
+    let records = &result["evidence"]["domains"][0]["records"];
+    assert_eq!(records["spf"]["record"], "v=spf1 mx -all");
+    assert_eq!(records["dkim"]["checked"], false, "{records}");
+    assert!(records["dkim"]["reason"].as_str().unwrap().contains("no DKIM signing keys"));
+    drop(dns);
+
+    let dns = dns_zone::serve(vec![zone("v=DMARC1; p=none")]);
+    std::fs::write(&config, format!("{original}\n{}", dns.config())).unwrap();
+    let (control, result) = aa04();
+    assert_eq!(control["status"], "failing", "{control}");
+    assert!(result["evidence"]["domains"][0]["records"]["dmarc"]["problem"].as_str().unwrap().contains("p=none"), "{result}");
+}

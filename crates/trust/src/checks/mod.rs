@@ -6,6 +6,7 @@
 //! check is added with the feature it checks, never before.
 
 mod backup;
+mod email_auth;
 mod identity;
 mod inventory;
 mod logging;
@@ -126,6 +127,13 @@ pub const CHECKS: &[Check] = &[
         controls: &["ID.RA-01"],
         ttl_secs: DAY,
         run: inventory::vulnerabilities,
+    },
+    Check {
+        id: "email.authentication",
+        title: "The SPF, DMARC and MTA-STS records published for each local domain match what the server expects",
+        controls: &["PR.AA-04"],
+        ttl_secs: DAY,
+        run: email_auth::authentication,
     },
     Check {
         id: "supply-chain.subprocessors",
