@@ -117,9 +117,12 @@ impl ServerCertVerifier for RecordOnly {
     }
 }
 
-/// One HTTP/1.1 request over TLS (certificate recorded, not judged); returns the status
-/// line and headers of the reply, at most 16 KiB of them.
-pub fn https_head(addr: SocketAddr, server_name: &str, request: &[u8]) -> Result<String, String> {
+/// Most bytes of a reply [`https_request`] reads.
+const MAX_REPLY: usize = 64 * 1024;
+
+/// One HTTP/1.1 request over TLS (certificate recorded, not judged; send `Connection:
+/// close`); returns the status line and headers, and the body (at most 64 KiB in all).
+pub fn https_request(addr: SocketAddr, server_name: &str, request: &[u8]) -> Result<(String, Vec<u8>), String> {
     use std::io::Read;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
@@ -135,16 +138,18 @@ pub fn https_head(addr: SocketAddr, server_name: &str, request: &[u8]) -> Result
     tcp.set_write_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
     let mut tls = rustls::StreamOwned::new(conn, tcp);
     tls.write_all(request).map_err(|e| e.to_string())?;
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+    let mut reply = Vec::new();
+    let mut buf = [0u8; 4096];
+    while reply.len() < MAX_REPLY {
         match tls.read(&mut buf) {
             Ok(0) => break,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-            Err(e) if head.is_empty() => return Err(e.to_string()),
+            Ok(n) => reply.extend_from_slice(&buf[..n]),
+            Err(e) if reply.is_empty() => return Err(e.to_string()),
+            // A peer that closes without close_notify still sent a whole reply.
             Err(_) => break,
         }
     }
-    let text = String::from_utf8_lossy(&head);
-    Ok(text.split("\r\n\r\n").next().unwrap_or_default().to_string())
+    let split = reply.windows(4).position(|w| w == b"\r\n\r\n").ok_or("no HTTP reply header")?;
+    let head = String::from_utf8_lossy(&reply[..split]).into_owned();
+    Ok((head, reply[split + 4..].to_vec()))
 }

@@ -2,7 +2,7 @@
 //!
 //! Network components get a connect and a greeting (SMTP `220`, IMAP `* OK`, POP3 `+OK`),
 //! or a TLS handshake for implicit-TLS listeners; the web and the time-stamping authority
-//! get an HTTPS request; storage gets a write, sync, read and delete in the data directory;
+//! get an HTTPS request (the TSA must grant a real RFC 3161 time-stamp); storage gets a write, sync, read and delete in the data directory;
 //! the queue gets a listing of its directory.
 //!
 //! Every round is appended to `DATA/status/probes/YYYY-MM-DD.jsonl` (one line a round,
@@ -10,7 +10,7 @@
 //! and component: rounds up, rounds total), so 90 days of history stay a few kilobytes.
 
 use crate::TrustError;
-use crate::checks::probe::{converse, https_head, tls_handshake};
+use crate::checks::probe::{converse, https_request, tls_handshake};
 use serde::{Deserialize, Serialize};
 use sigillo_core::Config;
 use std::collections::BTreeMap;
@@ -84,14 +84,43 @@ fn handshake(addr: SocketAddr, host: &str) -> Probe {
     }
 }
 
-fn http(addr: SocketAddr, host: &str, request: &str, ok: fn(&str) -> bool) -> Probe {
-    match https_head(addr, host, request.as_bytes()) {
-        Ok(head) => {
+fn http(addr: SocketAddr, host: &str, request: &[u8], ok: fn(&str, &[u8]) -> bool) -> Probe {
+    match https_request(addr, host, request) {
+        Ok((head, body)) => {
             let status = head.lines().next().unwrap_or_default().to_string();
-            Probe { up: ok(&head), detail: format!("{addr}: {status}") }
+            Probe { up: ok(&head, &body), detail: format!("{addr}: {status}") }
         }
         Err(e) => Probe { up: false, detail: format!("{addr}: {e}") },
     }
+}
+
+/// RFC 3161 §2.4.1: a `TimeStampReq` (version 1, SHA-256 imprint of 32 zero bytes, no
+/// nonce), hand-encoded in DER.
+fn time_stamp_request() -> Vec<u8> {
+    let mut der = vec![0x30, 0x36, 0x02, 0x01, 0x01, 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09];
+    der.extend_from_slice(&[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01]); // id-sha256
+    der.extend_from_slice(&[0x05, 0x00, 0x04, 0x20]);
+    der.extend_from_slice(&[0u8; 32]);
+    der
+}
+
+/// RFC 3161 §2.4.2: the reply's `PKIStatusInfo.status` is `granted` (0) or
+/// `grantedWithMods` (1): the TSA signed a token.
+fn time_stamp_granted(body: &[u8]) -> bool {
+    // TimeStampResp ::= SEQUENCE { status PKIStatusInfo ::= SEQUENCE { status INTEGER, … }, … }
+    let skip_header = |b: &[u8]| -> Option<usize> {
+        match *b.get(1)? {
+            n if n < 0x80 => Some(2),
+            0x81 => Some(3),
+            0x82 => Some(4),
+            0x83 => Some(5),
+            _ => None,
+        }
+    };
+    let Some(outer) = (body.first() == Some(&0x30)).then(|| skip_header(body)).flatten() else { return false };
+    let rest = &body[outer..];
+    let Some(inner) = (rest.first() == Some(&0x30)).then(|| skip_header(rest)).flatten() else { return false };
+    matches!(rest.get(inner..inner + 3), Some([0x02, 0x01, 0x00 | 0x01]))
 }
 
 /// One round: every configured component, probed now.
@@ -109,18 +138,22 @@ pub fn probe_all(config: &Config, root: &Path, now: i64) -> Round {
     put("imap", listen.imap.map(|a| greeting(a, "* OK")).or_else(|| listen.imaps.map(|a| handshake(a, host))));
     put("pop3", listen.pop3.map(|a| greeting(a, "+OK")).or_else(|| listen.pop3s.map(|a| handshake(a, host))));
     let healthz = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    put("web", listen.https.map(|a| http(a, host, &healthz, |h| h.starts_with("HTTP/1.1 200"))));
-    // RFC 3161 §3.4 over HTTP: a query with no body still gets a time-stamp reply (a
-    // rejection), which shows the TSA answers; an outside TSA is not ours to probe.
-    let tsa = format!(
-        "POST /tsa HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/timestamp-query\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    );
+    put("web", listen.https.map(|a| http(a, host, healthz.as_bytes(), |head, _| head.starts_with("HTTP/1.1 200"))));
+    // The built-in TSA, asked for a real token (an outside TSA is not ours to probe).
+    let query = time_stamp_request();
+    let mut tsa = format!(
+        "POST /tsa HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/timestamp-query\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        query.len()
+    )
+    .into_bytes();
+    tsa.extend_from_slice(&query);
     let own_tsa = config.certify.as_ref().is_none_or(|c| c.tsa_url.is_none());
     put(
         "tsa",
-        listen.https.filter(|_| own_tsa).map(|a| {
-            http(a, host, &tsa, |h| h.starts_with("HTTP/1.1 200") && h.to_ascii_lowercase().contains("application/timestamp-reply"))
-        }),
+        listen
+            .https
+            .filter(|_| own_tsa)
+            .map(|a| http(a, host, &tsa, |head, body| head.starts_with("HTTP/1.1 200") && time_stamp_granted(body))),
     );
     put("storage", Some(storage(root)));
     put("queue", Some(queue(&sigillo_store::DataDir::new(root).queue_dir())));
@@ -262,6 +295,37 @@ mod tests {
         components.insert("smtp".to_string(), Probe { up: smtp_up, detail: String::new() });
         components.insert("storage".to_string(), Probe { up: true, detail: String::new() });
         Round { at, components }
+    }
+
+    #[test]
+    fn a_listener_that_does_not_answer_is_down_and_unconfigured_ones_are_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap(); // dropped: nothing listens
+        let mut config = Config::new("mail.example.org", "example.org");
+        config.listen.smtp = Some(closed);
+        let round = probe_all(&config, dir.path(), 1_700_000_000);
+        assert!(!round.components["smtp"].up, "{:?}", round.components["smtp"]);
+        assert!(round.components["storage"].up && round.components["queue"].up);
+        assert!(!round.components.contains_key("imap") && !round.components.contains_key("web") && !round.components.contains_key("tsa"));
+        // A wrong greeting is down too.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        config.listen.smtp = Some(listener.local_addr().unwrap());
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            s.write_all(b"554 go away\r\n").unwrap();
+        });
+        let round = probe_all(&config, dir.path(), 1_700_000_000);
+        server.join().unwrap();
+        assert!(!round.components["smtp"].up && round.components["smtp"].detail.contains("554"), "{:?}", round.components["smtp"]);
+    }
+
+    #[test]
+    fn time_stamp_replies_are_read() {
+        assert_eq!(time_stamp_request().len(), 56);
+        assert!(time_stamp_granted(&[0x30, 0x82, 0x01, 0x00, 0x30, 0x03, 0x02, 0x01, 0x00]));
+        assert!(!time_stamp_granted(&[0x30, 0x0a, 0x30, 0x08, 0x02, 0x01, 0x02, 0x30, 0x03, 0x0c, 0x01, 0x78]), "rejection");
+        assert!(!time_stamp_granted(b"<html>"));
+        assert!(!time_stamp_granted(&[]));
     }
 
     #[test]
