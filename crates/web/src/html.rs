@@ -32,20 +32,29 @@ pub fn page(title: &str, hostname: &str, body: &str) -> String {
     )
 }
 
-/// A whole page in the reader's language: `<html lang dir>`, the trust center's navigation,
-/// a language switcher (plain links to `path?lang=xx`, no script), translated footer.
-/// `title` is plain text; `body` is already escaped HTML.
+/// The trust center's navigation: (link, message id of its label).
+pub const TRUST_NAV: &[(&str, &str)] = &[
+    ("/trust", "nav-controls"),
+    ("/status", "nav-status"),
+    ("/trust.json", "nav-json"),
+    ("/trust/oscal/assessment-results.json", "nav-oscal"),
+];
+
+/// A whole page in the reader's language with the trust center's navigation (see
+/// [`page_with_nav`]).
 pub fn page_localized(tr: &crate::i18n::Tr, path: &str, title: &str, hostname: &str, body: &str) -> String {
-    let nav: String = [
-        ("/trust", "nav-controls"),
-        ("/status", "nav-status"),
-        ("/trust.json", "nav-json"),
-        ("/trust/oscal/assessment-results.json", "nav-oscal"),
-    ]
-    .iter()
-    .map(|(href, key)| format!("<a href=\"{}\">{}</a>", escape(&tr.link(href)), tr.h(key)))
-    .chain(std::iter::once("<a href=\"/.well-known/security.txt\">security.txt</a>".to_string()))
-    .collect();
+    page_with_nav(tr, path, title, hostname, TRUST_NAV, body)
+}
+
+/// A whole page in the reader's language: `<html lang dir>`, a navigation of `nav` links
+/// (labels are message ids), a language switcher (plain links to `path?lang=xx`, no
+/// script), translated footer. `title` is plain text; `body` is already escaped HTML.
+pub fn page_with_nav(tr: &crate::i18n::Tr, path: &str, title: &str, hostname: &str, nav: &[(&str, &str)], body: &str) -> String {
+    let nav: String = nav
+        .iter()
+        .map(|(href, key)| format!("<a href=\"{}\">{}</a>", escape(&tr.link(href)), tr.h(key)))
+        .chain(std::iter::once("<a href=\"/.well-known/security.txt\">security.txt</a>".to_string()))
+        .collect();
     let switcher: String = crate::i18n::Locale::ALL
         .iter()
         .map(|l| {
