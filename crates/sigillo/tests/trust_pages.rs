@@ -201,6 +201,8 @@ fn status_page_shows_probes_uptime_and_incidents_with_an_atom_feed() {
         assert_eq!(b.matches("class=\"visually-hidden\"").count(), 90);
     }
     assert!(page.contains(&format!("{day}: 75.00 % (3 of 4 probes)")), "the past day's text alternative");
+    let smtp = page.split("<tr id=\"c-smtp\">").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(smtp.contains("uptime on the days with probes (<bdi>2</bdi> of the last 90)"), "{smtp}");
     assert!(!s.dir.join(format!("status/probes/{day}.jsonl")).exists(), "past days are compacted");
     assert!(s.dir.join("status/days.json").exists());
     // The incident with its whole timeline, newest update first.

@@ -48,12 +48,14 @@ fn bucket(t: Option<&Tally>) -> &'static str {
 
 fn uptime_cell(tr: &Tr, component: &str, history: &History, days: &[String]) -> String {
     let mut total = Tally::default();
+    let mut days_with_probes = 0;
     let mut bars = String::new();
     for date in days {
         let t = history.days.get(date).and_then(|d| d.get(component));
         if let Some(t) = t {
             total.up += t.up;
             total.total += t.total;
+            days_with_probes += usize::from(t.total > 0);
         }
         let text = match t.and_then(|t| t.basis_points().map(|bp| (t, bp))) {
             Some((t, bp)) => tr.t_args(
@@ -70,7 +72,7 @@ fn uptime_cell(tr: &Tr, component: &str, history: &History, days: &[String]) -> 
         ));
     }
     let summary = match total.basis_points() {
-        Some(bp) => tr.h_args("uptime-summary", &[("percent", &percent(bp))]),
+        Some(bp) => tr.h_args("uptime-summary", &[("percent", &percent(bp)), ("days", &days_with_probes.to_string())]),
         None => tr.h("uptime-no-data"),
     };
     let label = tr.t_args("bars-label", &[("component", &tr.t(&format!("component-{component}")))]);

@@ -23,7 +23,7 @@ component-queue = طابور البريد الصادر
 component-storage = التخزين
 component-tsa = سلطة الختم الزمني
 
-uptime-summary = نسبة التشغيل { $percent } ٪ خلال آخر 90 يومًا
+uptime-summary = نسبة التشغيل { $percent } ٪ في الأيام التي أُجريت فيها فحوص ({ $days } من آخر 90 يومًا)
 uptime-no-data = لم يُسجَّل أي فحص بعد.
 uptime-day = { $date }: { $percent } ٪ ({ $up } من { $total } فحوص ناجحة)
 uptime-day-none = { $date }: لا توجد بيانات

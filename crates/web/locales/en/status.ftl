@@ -23,7 +23,7 @@ component-queue = Outbound queue
 component-storage = Storage
 component-tsa = Time-stamping authority
 
-uptime-summary = { $percent } % uptime over the last 90 days
+uptime-summary = { $percent } % uptime on the days with probes ({ $days } of the last 90)
 uptime-no-data = No probes recorded yet.
 uptime-day = { $date }: { $percent } % ({ $up } of { $total } probes)
 uptime-day-none = { $date }: no data

@@ -23,7 +23,7 @@ component-queue = Coda in uscita
 component-storage = Archiviazione
 component-tsa = Autorità di marcatura temporale
 
-uptime-summary = Disponibilità del { $percent } % negli ultimi 90 giorni
+uptime-summary = Disponibilità del { $percent } % nei giorni con sonde ({ $days } degli ultimi 90)
 uptime-no-data = Nessuna sonda ancora registrata.
 uptime-day = { $date }: { $percent } % ({ $up } sonde riuscite su { $total })
 uptime-day-none = { $date }: nessun dato

@@ -23,7 +23,7 @@ component-queue = Utgående kø
 component-storage = Lagring
 component-tsa = Tidsstemplingstjeneste
 
-uptime-summary = { $percent } % oppetid de siste 90 dagene
+uptime-summary = { $percent } % oppetid de dagene det finnes målinger ({ $days } av de siste 90)
 uptime-no-data = Ingen målinger registrert ennå.
 uptime-day = { $date }: { $percent } % ({ $up } av { $total } målinger vellykket)
 uptime-day-none = { $date }: ingen data
