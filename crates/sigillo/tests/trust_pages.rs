@@ -215,6 +215,32 @@ fn status_page_shows_probes_uptime_and_incidents_with_an_atom_feed() {
     );
     assert!(resolved < identified && identified < first, "newest first");
 
+    // An open incident shows on its components and in the overall line.
+    let planned = ok(
+        &[
+            "incident",
+            "open",
+            "--data",
+            s.data(),
+            "--title",
+            "IMAP upgrade",
+            "--severity",
+            "maintenance",
+            "--component",
+            "imap",
+            "--message",
+            "IMAP restarts at 22:00 UTC.",
+        ],
+        b"",
+    );
+    assert_eq!(planned.trim(), "2");
+    let (_, _, page) = get(port, "/status", None);
+    assert!(page.contains("An incident is in progress") && !page.contains("All components are operational."));
+    let imap = page.split("<tr id=\"c-imap\">").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(imap.contains("href=\"/status#incident-2\"") && imap.contains("Open incident: <bdi>IMAP upgrade</bdi>"), "{imap}");
+    let smtp = page.split("<tr id=\"c-smtp\">").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(!smtp.contains("Open incident"), "the resolved one is not open: {smtp}");
+
     // The same page in Arabic.
     let (_, _, ar) = get(port, "/status", Some("ar"));
     assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">") && ar.contains("حالة النظام") && ar.contains("تم الحل"));
@@ -257,7 +283,7 @@ for e in entries:
         .unwrap();
     assert!(check.status.success(), "{}", text(&check.stderr));
     let out = text(&check.stdout);
-    assert!(out.starts_with("3\n"), "{out}");
+    assert!(out.starts_with("4\n"), "three updates of the first incident, one of the second: {out}");
     assert!(out.contains("Inbound mail delayed: resolved") && out.contains("Inbound mail delayed: identified"), "{out}");
     let (_, _, feed_it) = get(port, "/status/feed.atom?lang=it", None);
     assert!(feed_it.contains("xml:lang=\"it\"") && feed_it.contains("Inbound mail delayed: risolto"), "{feed_it}");

@@ -129,7 +129,9 @@ pub async fn page(State(state): State<Arc<WebState>>, headers: HeaderMap, RawQue
     };
     let days = last_days(now);
     let latest = history.latest.as_ref();
+    let active: Vec<&Incident> = incidents.iter().filter(|i| i.resolved_at.is_none()).collect();
     let overall = match latest {
+        _ if !active.is_empty() => "status-overall-incident",
         None => "status-overall-unknown",
         Some(r) if r.components.values().all(|p| p.up) => "status-overall-ok",
         Some(_) => "status-overall-degraded",
@@ -155,8 +157,20 @@ pub async fn page(State(state): State<Arc<WebState>>, headers: HeaderMap, RawQue
             Some(Some(p)) if p.up => ("h-up", "health-up"),
             Some(Some(_)) => ("h-down", "health-down"),
         };
+        // An open incident on this component is shown beside its probed health.
+        let incident: String = active
+            .iter()
+            .filter(|i| i.components.iter().any(|c| c == component))
+            .map(|i| {
+                format!(
+                    "<br><a href=\"{}\">{}</a>",
+                    escape(&tr.link(&format!("/status#incident-{}", i.id))),
+                    tr.h_args("incident-open-on", &[("title", &i.title)])
+                )
+            })
+            .collect();
         body.push_str(&format!(
-            "<tr id=\"c-{component}\"><th scope=\"row\">{name}</th><td><span class=\"status {class}\">{health}</span></td><td>{uptime}</td></tr>",
+            "<tr id=\"c-{component}\"><th scope=\"row\">{name}</th><td><span class=\"status {class}\">{health}</span>{incident}</td><td>{uptime}</td></tr>",
             name = tr.h(&format!("component-{component}")),
             health = tr.h(key),
             uptime = uptime_cell(&tr, component, &history, &days),
