@@ -40,6 +40,39 @@ pub struct Config {
     pub certify: Option<CertifyConfig>,
     #[serde(default)]
     pub delivery: DeliveryConfig,
+    /// What the trust center publishes about the operator (subprocessors).
+    #[serde(default, skip_serializing_if = "TrustConfig::is_empty")]
+    pub trust: TrustConfig,
+}
+
+/// `[trust]`: facts about the operator that the trust center publishes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrustConfig {
+    /// Third parties that process this server's data (hosting, off-site backups, …), shown
+    /// on `/trust`. Absent: not declared yet (the trust check says so); empty: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subprocessors: Option<Vec<Subprocessor>>,
+}
+
+impl TrustConfig {
+    fn is_empty(&self) -> bool {
+        self.subprocessors.is_none()
+    }
+}
+
+/// One `[[trust.subprocessors]]` entry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Subprocessor {
+    pub name: String,
+    /// What it does with the data.
+    pub purpose: String,
+    /// Where the data is processed (country or region).
+    pub location: String,
+    /// Its privacy or security page (`https://…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// `[certify]`: where certified-mail time-stamps come from.
@@ -305,6 +338,7 @@ impl Config {
             backup: BackupConfig::default(),
             certify: None,
             delivery: DeliveryConfig::default(),
+            trust: TrustConfig::default(),
         }
     }
 
@@ -382,6 +416,17 @@ fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trust_subprocessors_parse_and_round_trip() {
+        let text = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n\
+                    [[trust.subprocessors]]\nname = \"Hetzner\"\npurpose = \"Hosting\"\nlocation = \"Germany\"\n";
+        let c = Config::parse(text, Path::new("t.toml")).unwrap();
+        let list = c.trust.subprocessors.as_ref().unwrap();
+        assert_eq!((list[0].name.as_str(), list[0].location.as_str(), list[0].url.as_deref()), ("Hetzner", "Germany", None));
+        assert_eq!(Config::parse(&c.to_toml(), Path::new("t.toml")).unwrap(), c);
+        assert_eq!(Config::new("h", "d").trust.subprocessors, None, "not declared by default");
+    }
 
     #[test]
     fn round_trips() {

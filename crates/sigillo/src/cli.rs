@@ -53,6 +53,9 @@ pub enum Command {
     /// The trust center's controls: run every automated check now and show each control.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Incidents on the status page (/status and its Atom feed): open, update, resolve.
+    #[command(subcommand)]
+    Incident(IncidentCommand),
     /// Manage aliases: other addresses whose mail goes to an account (postmaster@, abuse@…).
     #[command(subcommand)]
     Alias(AliasCommand),
@@ -152,6 +155,46 @@ pub enum TrustCommand {
         /// Print a JSON array (id, csf11, status, checks) instead of text.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum IncidentCommand {
+    /// Declare an incident; prints its number.
+    Open {
+        #[command(flatten)]
+        data: DataArg,
+        #[arg(long)]
+        title: String,
+        /// minor, major, critical or maintenance.
+        #[arg(long)]
+        severity: String,
+        /// An affected component (smtp, submission, imap, pop3, web, queue, storage, tsa); repeat for more.
+        #[arg(long = "component", required = true)]
+        components: Vec<String>,
+        /// The first update's text.
+        #[arg(long)]
+        message: String,
+    },
+    /// Add an update to the timeline of an open incident.
+    Update {
+        #[command(flatten)]
+        data: DataArg,
+        /// The incident's number.
+        id: u32,
+        /// investigating, identified or monitoring (resolve closes it).
+        #[arg(long)]
+        state: String,
+        #[arg(long)]
+        message: String,
+    },
+    /// Close an incident with a last update.
+    Resolve {
+        #[command(flatten)]
+        data: DataArg,
+        id: u32,
+        #[arg(long)]
+        message: String,
     },
 }
 

@@ -6,6 +6,7 @@
 pub mod attestations;
 pub mod catalog;
 pub mod checks;
+pub mod health;
 pub mod oscal;
 pub mod results;
 pub mod status;

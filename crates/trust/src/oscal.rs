@@ -1,5 +1,6 @@
 //! The trust center as an OSCAL assessment-results document (NIST OSCAL 1.0.6 schema, a
-//! copy in `data/oscal_assessment-results_schema.json`): one result per export, one
+//! copy in `data/oscal_assessment-results_schema.json`; `tests/trust_pages.rs` validates the
+//! served document against it): one result per export, one
 //! observation per recorded check run, one finding per CSF 2.0 subcategory that has a
 //! check, an attestation, or a not-applicable reason — controls still `planned` are listed
 //! as not reviewed rather than presented as findings.
@@ -12,12 +13,20 @@ use std::collections::BTreeMap;
 
 const OSCAL_VERSION: &str = "1.0.6";
 
-/// A name-based UUID (RFC 9562 §5.8, version 8 from SHA-256) so the same subject keeps the
-/// same UUID across exports, as OSCAL asks.
+/// A name-based UUID, version 5 (RFC 9562 §5.5: SHA-1 over the URL namespace and the
+/// name), so the same subject keeps the same UUID across exports as OSCAL asks; OSCAL
+/// 1.0.6 accepts only versions 4 and 5. SHA-1 here only derives identifiers.
 fn uuid(name: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let mut b: [u8; 16] = Sha256::digest(format!("sigillo-oscal:{name}").as_bytes())[..16].try_into().unwrap_or([0; 16]);
-    b[6] = (b[6] & 0x0f) | 0x80; // version 8
+    use sha1::{Digest, Sha1};
+    // RFC 9562 Appendix A: the URL namespace, 6ba7b811-9dad-11d1-80b4-00c04fd430c8.
+    const URL_NAMESPACE: [u8; 16] = [0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8];
+    let mut hasher = Sha1::new();
+    hasher.update(URL_NAMESPACE);
+    hasher.update(format!("urn:sigillo:oscal:{name}").as_bytes());
+    let digest = hasher.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = (b[6] & 0x0f) | 0x50; // version 5
     b[8] = (b[8] & 0x3f) | 0x80; // RFC 9562 variant
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
@@ -67,9 +76,10 @@ pub fn assessment_results(hostname: &str, controls: &[ControlStatus], results: &
                 "uuid": uuid(&format!("finding:{}", c.id)),
                 "title": format!("{} {}", c.id, c.status.as_str()),
                 "description": describe(c),
+                // The subcategory's statement part in NIST's CSF 2.0 OSCAL catalog.
                 "target": {
-                    "type": "objective-id",
-                    "target-id": c.id.to_lowercase(),
+                    "type": "statement-id",
+                    "target-id": format!("{}_statement", c.id),
                     "status": { "state": if satisfied { "satisfied" } else { "not-satisfied" }, "reason": reason },
                 },
             });
@@ -125,4 +135,17 @@ fn describe(c: &ControlStatus) -> String {
         .map(|k| format!("{}: {}", k.id, if k.verdict == Verdict::Pass && k.fresh { "pass" } else { k.verdict.as_str() }))
         .collect();
     parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uuids_are_version_5_and_stable() {
+        let a = super::uuid("finding:PR.DS-01");
+        assert_eq!(a, super::uuid("finding:PR.DS-01"));
+        assert_ne!(a, super::uuid("finding:PR.DS-02"));
+        let b = a.as_bytes();
+        assert_eq!((a.len(), b[14], b[19] as char), (36, b'5', b[19] as char));
+        assert!(matches!(b[19], b'8' | b'9' | b'a' | b'b'), "{a}");
+    }
 }

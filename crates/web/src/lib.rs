@@ -3,6 +3,8 @@
 //!
 //! - [`trust`]: the trust center (`/trust`, `/trust/controls/{id}`, `/trust.json`, and the
 //!   OSCAL assessment-results export `/trust/oscal/assessment-results.json`);
+//! - [`status`]: the status page (`/status`) and its Atom feed (`/status/feed.atom`);
+//! - [`i18n`]: languages (Fluent), for every page;
 //! - [`security_txt`]: `/.well-known/security.txt` (RFC 9116);
 //! - [`headers`]: the security headers every response carries;
 //! - [`html`]: escaping and the page frame.
@@ -10,7 +12,10 @@
 
 pub mod headers;
 pub mod html;
+pub mod i18n;
+mod plural;
 pub mod security_txt;
+pub mod status;
 pub mod trust;
 
 use axum::Router;
@@ -23,6 +28,8 @@ pub struct WebState {
     pub root: PathBuf,
     pub hostname: String,
     pub primary_domain: String,
+    /// Third parties that process data, from `[trust] subprocessors` (shown on /trust).
+    pub subprocessors: Vec<sigillo_core::config::Subprocessor>,
 }
 
 const CSS: &str = include_str!("../static/sigillo.css");
@@ -34,6 +41,8 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/trust.json", get(trust::json))
         .route("/trust/controls/{id}", get(trust::control))
         .route("/trust/oscal/assessment-results.json", get(trust::oscal))
+        .route("/status", get(status::page))
+        .route("/status/feed.atom", get(status::feed))
         .route("/.well-known/security.txt", get(security_txt::serve))
         .route("/static/sigillo.css", get(|| async { ([("content-type", "text/css; charset=utf-8")], CSS) }))
         .with_state(state)

@@ -9,6 +9,7 @@ mod domain;
 mod evidence;
 mod export;
 mod import;
+mod incident;
 pub mod init;
 mod trust;
 mod tsa;
@@ -29,6 +30,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Alias(cmd) => alias::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Backup(cmd) => backup::run(cmd),
         Command::Trust(cmd) => trust::run(cmd),
+        Command::Incident(cmd) => incident::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Deliver { data, mailbox, recipients } => deliver::run(&data.dir, &mailbox, &recipients),
         Command::Export { address, data, password_file, mailbox, format, output } => {
             export::run(&data.dir, &address, password_file.as_deref(), mailbox.as_deref(), format, output.as_deref())

@@ -61,6 +61,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         root: ctx.data.root().to_path_buf(),
         hostname: hostname.clone(),
         primary_domain: ctx.config.server.primary_domain.clone(),
+        subprocessors: ctx.config.trust.subprocessors.clone().unwrap_or_default(),
     });
     let configured = ctx.config.listen.configured();
     if configured.is_empty() {
@@ -99,6 +100,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         }
     }
     tokio::spawn(trust::schedule(ctx.data.root().to_path_buf(), stop_rx.clone()));
+    tokio::spawn(trust::probe_schedule(ctx.data.root().to_path_buf(), ctx.config.clone(), stop_rx.clone()));
     tokio::spawn(backup::schedule(ctx.data.root().to_path_buf(), ctx.config.backup.clone(), stop_rx.clone()));
     // Outbound delivery of the queue (remote recipients), with its own stop signal.
     let mut delivery: sigillo_smtp::outbound::DeliverySettings = (&ctx.config.delivery).into();

@@ -6,11 +6,13 @@
 //! check is added with the feature it checks, never before.
 
 mod backup;
+mod email_auth;
 mod identity;
 mod inventory;
 mod logging;
-mod probe;
+pub(crate) mod probe;
 mod storage;
+mod supply;
 mod transit;
 
 use crate::Target;
@@ -125,6 +127,20 @@ pub const CHECKS: &[Check] = &[
         controls: &["ID.RA-01"],
         ttl_secs: DAY,
         run: inventory::vulnerabilities,
+    },
+    Check {
+        id: "email.authentication",
+        title: "The SPF, DMARC and MTA-STS records published for each local domain match what the server expects",
+        controls: &["PR.AA-04"],
+        ttl_secs: DAY,
+        run: email_auth::authentication,
+    },
+    Check {
+        id: "supply-chain.subprocessors",
+        title: "Every subprocessor is declared with its purpose and location",
+        controls: &["ID.AM-04"],
+        ttl_secs: DAY,
+        run: supply::subprocessors,
     },
 ];
 

@@ -18,7 +18,7 @@ pub fn converse(addr: SocketAddr, commands: &[&str], done: fn(&str) -> bool) -> 
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
     let mut transcript = String::new();
-    let mut read_reply = |transcript: &mut String| -> std::io::Result<()> {
+    let mut read_reply = |transcript: &mut String, done: &dyn Fn(&str) -> bool| -> std::io::Result<()> {
         loop {
             let mut line = String::new();
             if reader.read_line(&mut line)? == 0 {
@@ -30,10 +30,11 @@ pub fn converse(addr: SocketAddr, commands: &[&str], done: fn(&str) -> bool) -> 
             }
         }
     };
-    read_reply(&mut transcript)?;
+    // A greeting is one line (IMAP `* OK`, POP3 `+OK`) or SMTP's `220-` lines ending in `220 `.
+    read_reply(&mut transcript, &|l: &str| l.as_bytes().get(3) != Some(&b'-'))?;
     for command in commands {
         writer.write_all(format!("{command}\r\n").as_bytes())?;
-        read_reply(&mut transcript)?;
+        read_reply(&mut transcript, &done)?;
     }
     Ok(transcript)
 }
@@ -68,4 +69,35 @@ pub fn tls_handshake(
     conn.send_close_notify();
     let _ = conn.complete_io(&mut tcp);
     Ok(Handshake { version, cipher, certificate })
+}
+
+/// Most bytes of a reply [`https_request`] reads.
+const MAX_REPLY: usize = 64 * 1024;
+
+/// One HTTP/1.1 request over TLS (certificate recorded, not judged; send `Connection:
+/// close`); returns the status line and headers, and the body (at most 64 KiB in all).
+pub fn https_request(addr: SocketAddr, server_name: &str, request: &[u8]) -> Result<(String, Vec<u8>), String> {
+    use std::io::Read;
+    let config = sigillo_crypto::tls::verify::any_certificate_config(rustls::DEFAULT_VERSIONS).map_err(|e| e.to_string())?;
+    let name = ServerName::try_from(server_name.to_string()).map_err(|e| e.to_string())?;
+    let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
+    let tcp = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| e.to_string())?;
+    tcp.set_read_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+    tcp.set_write_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    tls.write_all(request).map_err(|e| e.to_string())?;
+    let mut reply = Vec::new();
+    let mut buf = [0u8; 4096];
+    while reply.len() < MAX_REPLY {
+        match tls.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => reply.extend_from_slice(&buf[..n]),
+            Err(e) if reply.is_empty() => return Err(e.to_string()),
+            // A peer that closes without close_notify still sent a whole reply.
+            Err(_) => break,
+        }
+    }
+    let split = reply.windows(4).position(|w| w == b"\r\n\r\n").ok_or("no HTTP reply header")?;
+    let head = String::from_utf8_lossy(&reply[..split]).into_owned();
+    Ok((head, reply[split + 4..].to_vec()))
 }
