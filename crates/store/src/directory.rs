@@ -124,6 +124,7 @@ impl Directory {
         let conn = sqlcipher::open_encrypted(path, key, true)?;
         conn.execute_batch(SCHEMA)?;
         crate::audit::migrate(&conn)?;
+        conn.execute_batch(crate::mfa::SCHEMA)?;
         Ok(Directory { conn })
     }
 
@@ -131,6 +132,7 @@ impl Directory {
         let conn = sqlcipher::open_encrypted(path, key, false)?;
         conn.execute_batch(SCHEMA)?;
         crate::audit::migrate(&conn)?;
+        conn.execute_batch(crate::mfa::SCHEMA)?;
         Ok(Directory { conn })
     }
 

@@ -17,6 +17,7 @@ pub mod keyring;
 pub mod layout;
 pub mod mailstore;
 pub mod merge;
+pub mod mfa;
 pub mod migrate;
 pub mod spool;
 pub mod sqlcipher;
