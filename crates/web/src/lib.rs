@@ -5,9 +5,13 @@
 //!   OSCAL assessment-results export `/trust/oscal/assessment-results.json`);
 //! - [`security_txt`]: `/.well-known/security.txt` (RFC 9116);
 //! - [`headers`]: the security headers every response carries;
-//! - [`html`]: escaping and the page frame.
+//! - [`html`]: escaping and the page frame;
+//! - [`account`]: sign-in (password, then TOTP), sign-out and the owner's `/account` page;
+//! - [`admin`]: `/admin` for admins (domains, accounts, quotas) and auditors (audit log).
 #![forbid(unsafe_code)]
 
+pub mod account;
+pub mod admin;
 pub mod headers;
 pub mod html;
 pub mod security_txt;
@@ -23,7 +27,13 @@ pub struct WebState {
     pub root: PathBuf,
     pub hostname: String,
     pub primary_domain: String,
+    /// Sign-in, `/account` and `/admin`; `None` serves only the public pages.
+    pub portal: Option<Arc<account::Portal>>,
 }
+
+/// The client's IP address, added to each request by the listener.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
 
 const CSS: &str = include_str!("../static/sigillo.css");
 
@@ -35,6 +45,8 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/trust/controls/{id}", get(trust::control))
         .route("/trust/oscal/assessment-results.json", get(trust::oscal))
         .route("/.well-known/security.txt", get(security_txt::serve))
+        .merge(account::routes())
+        .merge(admin::routes())
         .route("/static/sigillo.css", get(|| async { ([("content-type", "text/css; charset=utf-8")], CSS) }))
         .with_state(state)
         .layer(axum::middleware::from_fn(headers::secure))
