@@ -25,7 +25,13 @@ pub fn change_password(directory: &Directory, address: &str, old: &[u8], new: &[
     }
     let slot = KeySlot::wrap(&unlocked.keys, new, kdf, unlocked.account.id.as_bytes())?;
     directory.replace_slot(&unlocked.account.id, SlotKind::Password, &slot)?;
-    directory.record(&Event { actor: address, action: "account.password_change", target: address, client_ip, details: json!({ "via": "web" }) })?;
+    directory.record(&Event {
+        actor: address,
+        action: "account.password_change",
+        target: address,
+        client_ip,
+        details: json!({ "via": "web" }),
+    })?;
     Ok(())
 }
 
@@ -63,10 +69,8 @@ pub fn create_app_password(
     let scopes = parse_scopes(scopes.iter().map(String::as_str))?;
     let secret = codes::app_password()?;
     let slot = KeySlot::wrap(&unlocked.keys, codes::normalize_code(&secret).as_bytes(), kdf, unlocked.account.id.as_bytes())?;
-    let id = directory.add_slot(
-        &unlocked.account.id,
-        &NewSlot { kind: SlotKind::App, label: label.to_string(), scopes: scopes.join(" "), slot },
-    )?;
+    let id = directory
+        .add_slot(&unlocked.account.id, &NewSlot { kind: SlotKind::App, label: label.to_string(), scopes: scopes.join(" "), slot })?;
     let address = unlocked.account.address.as_str();
     directory.record(&Event {
         actor: address,

@@ -33,14 +33,15 @@ impl TotpSecret {
     }
 
     fn from_bytes(bytes: Vec<u8>) -> Result<Self> {
-        let totp = TOTP::new(Algorithm::SHA1, DIGITS, 0, STEP_SECS, bytes)
-            .map_err(|e| AuthError::InvalidInput(format!("TOTP secret: {e}")))?;
+        let totp =
+            TOTP::new(Algorithm::SHA1, DIGITS, 0, STEP_SECS, bytes).map_err(|e| AuthError::InvalidInput(format!("TOTP secret: {e}")))?;
         Ok(TotpSecret { totp })
     }
 
     /// From the stored base32 form.
     pub fn from_base32(text: &str) -> Result<Self> {
-        let bytes = Secret::Encoded(text.to_string()).to_bytes().map_err(|_| AuthError::InvalidInput("TOTP secret is not base32".into()))?;
+        let bytes =
+            Secret::Encoded(text.to_string()).to_bytes().map_err(|_| AuthError::InvalidInput("TOTP secret is not base32".into()))?;
         Self::from_bytes(bytes)
     }
 
@@ -139,7 +140,11 @@ pub fn check_second_factor(directory: &Directory, account_id: &str, code: &str, 
         let step = secret.matching_step(trimmed, unix_time).ok_or(AuthError::BadCredentials)?;
         return if directory.claim_totp_step(account_id, step)? { Ok(SecondFactor::Totp) } else { Err(AuthError::BadCredentials) };
     }
-    if directory.use_recovery_code(account_id, &recovery_hash(trimmed))? { Ok(SecondFactor::RecoveryCode) } else { Err(AuthError::BadCredentials) }
+    if directory.use_recovery_code(account_id, &recovery_hash(trimmed))? {
+        Ok(SecondFactor::RecoveryCode)
+    } else {
+        Err(AuthError::BadCredentials)
+    }
 }
 
 #[cfg(test)]

@@ -128,7 +128,14 @@ impl<L> WebSessions<L> {
 
     /// Starts a session after a correct password; returns the cookie value (shown to the
     /// browser only) and the session.
-    pub fn create(&self, login: L, account_id: &str, client_ip: &str, stage: Stage, now: Instant) -> Result<(Zeroizing<String>, SessionView<L>)> {
+    pub fn create(
+        &self,
+        login: L,
+        account_id: &str,
+        client_ip: &str,
+        stage: Stage,
+        now: Instant,
+    ) -> Result<(Zeroizing<String>, SessionView<L>)> {
         let cookie = hex_token()?;
         let account_id = account_id.to_string();
         let entry = Entry {

@@ -74,7 +74,16 @@ fn totp_sign_in_csrf_session_replay_and_the_audit_log() {
     let lines = export(&r.server);
     let entries: Vec<serde_json::Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
     let actions: Vec<&str> = entries.iter().filter_map(|e| e["action"].as_str()).collect();
-    for expected in ["account.create", "auth.login", "mfa.enable", "auth.second_factor", "auth.second_factor_failure", "session.end", "session.revoke", "mfa.disable"] {
+    for expected in [
+        "account.create",
+        "auth.login",
+        "mfa.enable",
+        "auth.second_factor",
+        "auth.second_factor_failure",
+        "session.end",
+        "session.revoke",
+        "mfa.disable",
+    ] {
         assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
     }
     let login = entries.iter().find(|e| e["action"] == "auth.login").unwrap();
@@ -95,7 +104,9 @@ fn totp_sign_in_csrf_session_replay_and_the_audit_log() {
     cut.remove(cut.len() - 2);
     let without_head = lines[..lines.len() - 1].to_vec();
     let last_entry = format!("entry {}", lines.len() - 1);
-    for (name, file, entry) in [("edited", edited, "entry 5"), ("removed", removed, "entry 3"), ("swapped", swapped, "entry 6"), ("cut", cut, last_entry.as_str())] {
+    for (name, file, entry) in
+        [("edited", edited, "entry 5"), ("removed", removed, "entry 3"), ("swapped", swapped, "entry 6"), ("cut", cut, last_entry.as_str())]
+    {
         let out = verify_file(&r.server, &format!("{name}.jsonl"), &file);
         assert!(!out.status.success(), "{name} must fail");
         assert!(text(&out.stderr).contains(&format!("BROKEN at {entry}:")), "{name}: {}", text(&out.stderr));
@@ -104,7 +115,8 @@ fn totp_sign_in_csrf_session_replay_and_the_audit_log() {
     assert!(!out.status.success() && text(&out.stderr).contains("no signed head"), "{}", text(&out.stderr));
 
     // A head signed by another key is refused when the server's key is pinned.
-    let out = run(&["audit", "verify", "--file", r.server._tmp.path().join("ok.jsonl").to_str().unwrap(), "--public-key", &"ab".repeat(32)], b"");
+    let out =
+        run(&["audit", "verify", "--file", r.server._tmp.path().join("ok.jsonl").to_str().unwrap(), "--public-key", &"ab".repeat(32)], b"");
     assert!(!out.status.success() && text(&out.stderr).contains("not by the expected key"), "{}", text(&out.stderr));
 }
 

@@ -219,7 +219,7 @@ impl ChainError {
     pub fn entry_number(&self) -> Option<i64> {
         match self {
             ChainError::BadEntry { position, .. } => Some(*position as i64),
-            ChainError::Missing(seq, _) => Some((*seq).min(i64::MAX)),
+            ChainError::Missing(seq, _) => Some(*seq),
             ChainError::BadHead(_) => None,
         }
     }
@@ -282,7 +282,11 @@ impl SignedHead {
             return Err(ChainError::BadHead("negative seq".into()));
         }
         if self.seq == 0 {
-            return if self.hash == GENESIS { Ok(()) } else { Err(ChainError::BadHead("an empty head must carry the genesis hash".into())) };
+            return if self.hash == GENESIS {
+                Ok(())
+            } else {
+                Err(ChainError::BadHead("an empty head must carry the genesis hash".into()))
+            };
         }
         let Some(entry) = entries.get(self.seq as usize - 1) else {
             return Err(ChainError::Missing(entries.len() as i64 + 1, entries.len()));
@@ -505,7 +509,10 @@ mod tests {
         assert_eq!(bob.len(), 1);
         let one = d.search_audit(&Filter { limit: Some(1), ..Default::default() }).unwrap();
         assert_eq!(one[0].seq, 4);
-        assert!(d.search_audit(&Filter { action: Some("au".into()), ..Default::default() }).unwrap().is_empty(), "prefix is per dotted word");
+        assert!(
+            d.search_audit(&Filter { action: Some("au".into()), ..Default::default() }).unwrap().is_empty(),
+            "prefix is per dotted word"
+        );
     }
 
     #[test]

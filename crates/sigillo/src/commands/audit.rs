@@ -71,7 +71,8 @@ pub fn run(command: AuditCommand) -> Result<ExitCode> {
             match audit::verify_all(&entries, &heads, pinned.as_deref()) {
                 Ok(v) => {
                     let signer = heads.last().map(|h| h.public_key.as_str()).unwrap_or("nobody");
-                    let signed = v.signed_through.map_or("no signed head yet".to_string(), |s| format!("signed through entry {s} by {signer}"));
+                    let signed =
+                        v.signed_through.map_or("no signed head yet".to_string(), |s| format!("signed through entry {s} by {signer}"));
                     println!("audit log OK: {} entries, hash chain intact, {signed}", v.entries);
                     if pinned.is_none() {
                         println!("note: no --public-key given; the head's own key was used — compare it with the server's");

@@ -57,12 +57,8 @@ pub async fn overview(State(state): State<Arc<WebState>>, ip: ClientIp, headers:
     let (address, account_id) = (authed.address(), authed.session.account_id.clone());
     let loaded = with_dir(&state, &authed, "account page", move |dir| {
         let account = dir.account(&address)?.ok_or(AuthError::BadCredentials)?;
-        let apps = dir
-            .slots(&account_id)?
-            .into_iter()
-            .filter(|s| s.kind == SlotKind::App)
-            .map(|s| (s.id, s.label, s.scopes, s.created))
-            .collect();
+        let apps =
+            dir.slots(&account_id)?.into_iter().filter(|s| s.kind == SlotKind::App).map(|s| (s.id, s.label, s.scopes, s.created)).collect();
         Ok(Overview {
             role: Role::parse(&account.role),
             totp_enabled: dir.totp_enabled(&account_id)?,
@@ -90,10 +86,7 @@ fn overview_body(authed: &Authed, info: &Overview) -> String {
     if info.role.may_read_admin() {
         b.push_str(&format!("<p><a href=\"/admin\">{}</a></p>", text::ADMIN_LINK));
     }
-    b.push_str(&format!(
-        "<form method=\"post\" action=\"/logout\">{csrf}<button type=\"submit\">{}</button></form>",
-        text::SIGN_OUT
-    ));
+    b.push_str(&format!("<form method=\"post\" action=\"/logout\">{csrf}<button type=\"submit\">{}</button></form>", text::SIGN_OUT));
 
     // Password.
     b.push_str(&format!(
@@ -187,7 +180,12 @@ fn overview_body(authed: &Authed, info: &Overview) -> String {
     b
 }
 
-pub async fn change_password(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
+pub async fn change_password(
+    State(state): State<Arc<WebState>>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<FormPairs>,
+) -> Response {
     let authed = match authed_form(&state, &headers, ip, &form) {
         Ok(a) => a,
         Err(r) => return r,
@@ -202,16 +200,18 @@ pub async fn change_password(State(state): State<Arc<WebState>>, ip: ClientIp, h
         return status_page(&state, StatusCode::TOO_MANY_REQUESTS, text::PASSWORD_TITLE, &text::locked_out(secs));
     }
     let (kdf, ip, addr) = (authed.portal.kdf, authed.ip.clone(), address.clone());
-    let changed = with_dir(&state, &authed, "password change", move |dir| {
-        self_service::change_password(dir, &addr, &current, &new, kdf, &ip)
-    })
-    .await;
+    let changed =
+        with_dir(&state, &authed, "password change", move |dir| self_service::change_password(dir, &addr, &current, &new, kdf, &ip)).await;
     match changed {
         Ok(Ok(())) => {
             // Other browsers signed in with the old password lose their sessions.
             let revoked = authed.portal.sessions.revoke_others(&authed.session.account_id, authed.session.handle);
             if revoked > 0 {
-                authed.portal.gate.audit(&authed.ip, &address, "session.revoke", json!({ "reason": "password_change", "count": revoked })).await;
+                authed
+                    .portal
+                    .gate
+                    .audit(&authed.ip, &address, "session.revoke", json!({ "reason": "password_change", "count": revoked }))
+                    .await;
             }
             status_page(&state, StatusCode::OK, text::PASSWORD_TITLE, text::PASSWORD_CHANGED)
         }
@@ -293,7 +293,12 @@ pub async fn totp_confirm(State(state): State<Arc<WebState>>, ip: ClientIp, head
     authed.portal.gate.audit(&authed.ip, &address, "mfa.enable", json!({ "method": "totp", "recovery_codes": shown.len() })).await;
     authed.portal.sessions.refresh_mfa(&authed.cookie, Instant::now());
     let codes: String = shown.iter().map(|c| format!("<li><code class=\"recovery-code\">{}</code></li>", escape(c))).collect();
-    let body = format!("<p role=\"status\">{}</p><p>{}</p><ul>{codes}</ul><p><a href=\"/account\">{}</a></p>", text::MFA_ENABLED, text::RECOVERY_NOTE, text::BACK);
+    let body = format!(
+        "<p role=\"status\">{}</p><p>{}</p><ul>{codes}</ul><p><a href=\"/account\">{}</a></p>",
+        text::MFA_ENABLED,
+        text::RECOVERY_NOTE,
+        text::BACK
+    );
     html(&state, StatusCode::OK, text::MFA_TITLE, &body)
 }
 
@@ -368,7 +373,11 @@ pub async fn app_password_revoke(
         return status_page(&state, StatusCode::BAD_REQUEST, text::APPS_TITLE, text::NOT_FOUND);
     };
     let (account_id, address, ip) = (authed.session.account_id.clone(), authed.address(), authed.ip.clone());
-    match with_dir(&state, &authed, "app password revoke", move |dir| self_service::revoke_app_password(dir, &account_id, &address, id, &ip)).await {
+    match with_dir(&state, &authed, "app password revoke", move |dir| {
+        self_service::revoke_app_password(dir, &account_id, &address, id, &ip)
+    })
+    .await
+    {
         Ok(Ok(())) => status_page(&state, StatusCode::OK, text::APPS_TITLE, text::APPS_REVOKED),
         Ok(Err(AuthError::Store(sigillo_store::StoreError::NotFound(_)))) => {
             status_page(&state, StatusCode::NOT_FOUND, text::APPS_TITLE, text::NOT_FOUND)

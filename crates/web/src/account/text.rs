@@ -10,14 +10,12 @@ pub const FILL_BOTH: &str = "Enter your address and your password.";
 pub const BAD_CREDENTIALS: &str = "Wrong address or password.";
 pub const TOO_MANY: &str = "Too many failed attempts. Try again later.";
 pub const SECOND_FACTOR_TITLE: &str = "Second factor";
-pub const SECOND_FACTOR_INTRO: &str =
-    "Enter the 6-digit code from your authenticator app, or one of your recovery codes.";
+pub const SECOND_FACTOR_INTRO: &str = "Enter the 6-digit code from your authenticator app, or one of your recovery codes.";
 pub const CODE: &str = "Code";
 pub const VERIFY: &str = "Verify";
 pub const BAD_CODE: &str = "That code is wrong, expired or already used.";
 pub const FORBIDDEN_TITLE: &str = "Forbidden";
-pub const CSRF_REFUSED: &str =
-    "This form did not come from this site or has expired. Reload the page and try again.";
+pub const CSRF_REFUSED: &str = "This form did not come from this site or has expired. Reload the page and try again.";
 pub const UNAVAILABLE_TITLE: &str = "Temporarily unavailable";
 pub const UNAVAILABLE: &str = "The server cannot do this right now. Try again in a moment.";
 pub const BACK: &str = "Back to your account";
@@ -29,8 +27,7 @@ pub const ADMIN_LINK: &str = "Administration";
 pub const SIGN_OUT: &str = "Sign out";
 
 pub const PASSWORD_TITLE: &str = "Password";
-pub const PASSWORD_NOTE: &str =
-    "Your password unlocks your encrypted mailbox. Changing it re-wraps your mailbox key; no mail is re-encrypted. Your other web sessions are signed out.";
+pub const PASSWORD_NOTE: &str = "Your password unlocks your encrypted mailbox. Changing it re-wraps your mailbox key; no mail is re-encrypted. Your other web sessions are signed out.";
 pub const CURRENT_PASSWORD: &str = "Current password";
 pub const NEW_PASSWORD: &str = "New password (at least 8 characters)";
 pub const CONFIRM_PASSWORD: &str = "New password again";

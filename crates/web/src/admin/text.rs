@@ -4,7 +4,8 @@
 pub const TITLE: &str = "Administration";
 pub const AUDIT_TITLE: &str = "Audit log";
 pub const FORBIDDEN: &str = "Your role does not allow this.";
-pub const NOTE: &str = "Administrators manage domains, accounts and quotas. No one here can read mail: each mailbox opens only with its owner's keys.";
+pub const NOTE: &str =
+    "Administrators manage domains, accounts and quotas. No one here can read mail: each mailbox opens only with its owner's keys.";
 pub const DOMAINS: &str = "Domains";
 pub const DOMAIN: &str = "Domain";
 pub const ACCOUNTS: &str = "Accounts";
@@ -18,7 +19,8 @@ pub const CREATE_TITLE: &str = "Create an account";
 pub const ADDRESS: &str = "Address";
 pub const INITIAL_PASSWORD: &str = "Initial password";
 pub const CREATE: &str = "Create account";
-pub const CREATED: &str = "Account created. Give its owner this recovery code, shown only now; it is the only way to reset the password without losing mail:";
+pub const CREATED: &str =
+    "Account created. Give its owner this recovery code, shown only now; it is the only way to reset the password without losing mail:";
 pub const QUOTA_TITLE: &str = "Set a quota";
 pub const SET_QUOTA: &str = "Set quota";
 pub const QUOTA_SET: &str = "Quota set.";
