@@ -145,3 +145,38 @@ fn roles_on_admin_and_shared_lockout() {
     let out = ok(&["audit", "verify", "--data", r.server.data()], b"");
     assert!(out.contains("audit log OK"), "{out}");
 }
+
+/// Headless Chromium (Debian's `chromium` + `chromium-driver`), driven over W3C WebDriver by
+/// tests/web_browser.py: sign in, enrol TOTP, sign out, sign in with the second factor.
+/// Screenshots land in target/test-artifacts/.
+#[test]
+fn chromium_sign_in_and_totp_enrolment() {
+    let r = start(&[(ALICE, "user")]);
+    let driver_port = free_port();
+    let mut driver = Command::new("chromedriver")
+        .arg(format!("--port={driver_port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian package chromium-driver; scripts/test installs it)");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", driver_port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "chromedriver did not start listening");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let artifacts = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/test-artifacts");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web_browser.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args([&r.https.to_string(), &driver_port.to_string(), ALICE, PASSWORD, artifacts])
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("run python3");
+    let _ = driver.kill();
+    let _ = driver.wait();
+    assert!(out.status.success(), "web_browser.py: {}{}", text(&out.stdout), text(&out.stderr));
+    let shot = std::fs::read(format!("{artifacts}/web-6-signed-in-with-totp.png")).unwrap();
+    assert!(shot.starts_with(b"\x89PNG"), "a PNG screenshot");
+    let lines = export(&r.server);
+    assert!(lines.iter().any(|l| l.contains("\"action\":\"mfa.enable\"")));
+}

@@ -161,6 +161,7 @@ def mfa_sessions_csrf(https, imaps, address, password):
         expect(h in {k.lower() for k in headers.keys()}, f"header {h}")
     expect("unsafe-inline" not in headers["Content-Security-Policy"], "strict CSP")
     expect(headers.get("Cache-Control") == "no-store", "account pages are not cached")
+    expect(headers.get("Referrer-Policy") == "same-origin", "forms' POSTs carry Origin")
 
     # CSRF: missing token, wrong token, foreign origin, no origin at all: 403, nothing changes.
     status, _, body = b.post("/account/totp/begin", {})

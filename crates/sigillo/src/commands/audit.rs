@@ -58,9 +58,17 @@ pub fn run(command: AuditCommand) -> Result<ExitCode> {
         AuditCommand::Verify { data, file, public_key } => {
             let (entries, heads, pinned) = match (data, file) {
                 (Some(dir), _) => {
-                    let mut ctx = Context::open(&dir)?;
-                    let own = signer(&mut ctx)?.public_hex();
-                    (ctx.directory.audit_entries()?, ctx.directory.audit_heads()?, Some(public_key.unwrap_or(own)))
+                    let ctx = Context::open(&dir)?;
+                    // Verifying never creates a key: a server that never signed has no heads.
+                    let own = match ctx.keys.extra.get(SIGNING_KEY) {
+                        Some(hex_key) => {
+                            let pkcs8 =
+                                zeroize::Zeroizing::new(hex::decode(hex_key).context("the audit signing key in the key store is damaged")?);
+                            Some(HeadSigner::from_pkcs8(&pkcs8)?.public_hex())
+                        }
+                        None => None,
+                    };
+                    (ctx.directory.audit_entries()?, ctx.directory.audit_heads()?, public_key.or(own))
                 }
                 (None, Some(path)) => {
                     let (entries, head) = read_export(&path)?;

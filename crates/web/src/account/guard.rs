@@ -115,9 +115,11 @@ pub fn redirect(to: &'static str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to), (header::CACHE_CONTROL, "no-store")]).into_response()
 }
 
-/// An HTML page that must not be cached (it may show secrets once).
+/// An HTML page that must not be cached (it may show secrets once). `same-origin`: its
+/// forms' POSTs carry a real Origin header (see headers.rs); other sites still get nothing.
 pub fn html(state: &WebState, status: StatusCode, title: &str, body: &str) -> Response {
-    (status, [(header::CACHE_CONTROL, "no-store")], Html(page(title, &state.hostname, body))).into_response()
+    let headers = [(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")];
+    (status, headers, Html(page(title, &state.hostname, body))).into_response()
 }
 
 pub fn status_page(state: &WebState, status: StatusCode, title: &str, message: &str) -> Response {
@@ -128,4 +130,44 @@ pub fn status_page(state: &WebState, status: StatusCode, title: &str, message: &
 pub fn server_error(state: &WebState, what: &str, error: impl std::fmt::Display) -> Response {
     tracing::warn!(error = %error, "{what}");
     status_page(state, StatusCode::SERVICE_UNAVAILABLE, text::UNAVAILABLE_TITLE, text::UNAVAILABLE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn origin_must_match_the_host() {
+        assert!(same_origin(&headers(&[("host", "mail.example.org"), ("origin", "https://mail.example.org")])));
+        assert!(!same_origin(&headers(&[("host", "mail.example.org"), ("origin", "http://mail.example.org")])), "plain http");
+        assert!(!same_origin(&headers(&[("host", "mail.example.org"), ("origin", "https://evil.example")])));
+        assert!(!same_origin(&headers(&[("host", "mail.example.org"), ("origin", "null")])));
+        assert!(same_origin(&headers(&[("host", "mail.example.org"), ("referer", "https://mail.example.org/account")])));
+        assert!(!same_origin(&headers(&[("host", "mail.example.org"), ("referer", "https://mail.example.org.evil.example/")])));
+        assert!(!same_origin(&headers(&[("host", "mail.example.org")])), "neither header: refused");
+        assert!(!same_origin(&headers(&[("origin", "https://mail.example.org")])), "no host: refused");
+    }
+
+    #[test]
+    fn cookie_parsing() {
+        let h = headers(&[("cookie", "a=1; __Host-sigillo_session=abc123; b=2")]);
+        assert_eq!(session_cookie(&h).as_deref(), Some("abc123"));
+        assert_eq!(session_cookie(&headers(&[("cookie", "sigillo_session=abc")])), None, "only the __Host- name counts");
+        assert_eq!(session_cookie(&headers(&[("cookie", &format!("{SESSION_COOKIE}={}", "a".repeat(500)))])), None, "too long");
+        assert_eq!(session_cookie(&headers(&[("cookie", &format!("{SESSION_COOKIE}="))])), None);
+        let set = set_cookie("abc");
+        let set = set.to_str().unwrap();
+        for attr in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+            assert!(set.contains(attr), "{set}");
+        }
+        assert!(!set.contains("Domain"), "__Host- cookies carry no Domain");
+    }
 }
