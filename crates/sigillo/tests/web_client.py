@@ -182,6 +182,8 @@ def mfa_sessions_csrf(https, imaps, address, password):
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', body)
     expect(secret, "secret shown as text", body)
     expect(re.search(r'otpauth://totp/[^<"]*secret=' + secret.group(1), body), "otpauth URI", body)
+    expect(re.search(r'<figure id="totp-qr"[^>]*><svg [^>]*viewBox=', body), "QR code as inline SVG", body)
+    expect(" style=" not in body and "<style" not in body, "no inline style anywhere (CSP)", body)
     totp = Totp(secret.group(1))
     status, _, body = b.post("/account/totp/confirm", {"csrf": token, "code": totp.wrong()})
     expect(status == 400, f"wrong enrolment code refused: {status}", body)

@@ -246,12 +246,13 @@ pub async fn totp_begin(State(state): State<Arc<WebState>>, ip: ClientIp, header
     }
     let uri = secret.otpauth_uri(&authed.portal.issuer, &authed.address());
     let body = format!(
-        "<p>{intro}</p><p>{secret_label} <code id=\"totp-secret\">{secret}</code></p>\
+        "<p>{intro}</p>{qr}<p>{secret_label} <code id=\"totp-secret\">{secret}</code></p>\
          <p>{uri_label} <code id=\"totp-uri\">{uri}</code></p>\
          <form method=\"post\" action=\"/account/totp/confirm\">{csrf}\
          <p><label for=\"code\">{code}</label><br><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" required maxlength=\"6\"></p>\
          <p><button type=\"submit\">{confirm}</button></p></form>",
         intro = text::MFA_ENROL_INTRO,
+        qr = qr_svg(&uri),
         secret_label = text::MFA_SECRET,
         secret = escape(&secret.base32()),
         uri_label = text::MFA_URI,
@@ -261,6 +262,15 @@ pub async fn totp_begin(State(state): State<Arc<WebState>>, ip: ClientIp, header
         confirm = text::MFA_CONFIRM,
     );
     html(&state, StatusCode::OK, text::MFA_TITLE, &body)
+}
+
+/// The otpauth URI as an inline SVG QR code: only `fill` attributes, no `style`, so the
+/// strict CSP holds. Empty if the URI does not fit a QR code (it always should).
+fn qr_svg(uri: &str) -> String {
+    let Ok(code) = qrcode::QrCode::new(uri.as_bytes()) else { return String::new() };
+    let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build();
+    let svg = svg.find("<svg").map_or("", |start| &svg[start..]);
+    format!("<figure id=\"totp-qr\" role=\"img\" aria-label=\"{label}\">{svg}</figure>", label = text::MFA_QR)
 }
 
 pub async fn totp_confirm(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {

@@ -43,6 +43,7 @@ pub const MFA_ENABLE: &str = "Turn on two-step sign-in";
 pub const MFA_DISABLE: &str = "Turn off two-step sign-in";
 pub const MFA_ENROL_INTRO: &str =
     "Add this key to your authenticator app (type the secret, or open the otpauth link on your phone), then enter the code it shows.";
+pub const MFA_QR: &str = "QR code of the authenticator key";
 pub const MFA_SECRET: &str = "Secret:";
 pub const MFA_URI: &str = "Link:";
 pub const MFA_CONFIRM: &str = "Confirm and turn on";
