@@ -99,6 +99,17 @@ impl AuditEntry {
     }
 }
 
+/// The hash of entries written before the client address existed (no domain tag, no
+/// `client_ip`, `details` as free text), so data directories from before keep verifying.
+fn legacy_hash(e: &AuditEntry) -> String {
+    let mut h = Sha256::new();
+    for field in [e.seq.to_string().as_str(), e.time.to_string().as_str(), &e.actor, &e.action, &e.target, &e.details, &e.prev_hash] {
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
 /// Length-prefixed fields: no two different entries serialise to the same bytes.
 #[allow(clippy::too_many_arguments)]
 fn entry_hash(seq: i64, time: i64, actor: &str, action: &str, target: &str, client_ip: &str, details: &str, prev_hash: &str) -> String {
@@ -237,7 +248,7 @@ pub fn verify_chain(entries: &[AuditEntry]) -> std::result::Result<(), ChainErro
         if e.prev_hash != prev {
             return Err(bad("its prev_hash is not the previous entry's hash".into()));
         }
-        if e.computed_hash() != e.hash {
+        if e.computed_hash() != e.hash && (!e.client_ip.is_empty() || legacy_hash(e) != e.hash) {
             return Err(bad("its content does not match its hash (edited)".into()));
         }
         prev = e.hash.clone();
@@ -398,9 +409,12 @@ mod json_text {
         serde::Serialize::serialize(&value, s)
     }
 
+    /// A JSON string is taken as it is: that is how a legacy free-text detail travels.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        serde_json::to_string(&value).map_err(serde::de::Error::custom)
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(text) => Ok(text),
+            value => serde_json::to_string(&value).map_err(serde::de::Error::custom),
+        }
     }
 }
 
@@ -528,8 +542,38 @@ mod tests {
             )
             .unwrap();
         }
+        {
+            // An entry as the old code wrote it: free-text detail, the old hash.
+            let conn = crate::sqlcipher::open_encrypted(&path, &key, false).unwrap();
+            let mut old = AuditEntry {
+                seq: 1,
+                time: 1_700_000_000,
+                actor: "cli".into(),
+                action: "server.init".into(),
+                target: "mail.example.org".into(),
+                client_ip: String::new(),
+                details: "domain=example.org".into(),
+                prev_hash: GENESIS.into(),
+                hash: String::new(),
+            };
+            old.hash = legacy_hash(&old);
+            conn.execute(
+                "INSERT INTO audit_log(seq, time, actor, action, subject, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![old.seq, old.time, old.actor, old.action, old.target, old.details, old.prev_hash, old.hash],
+            )
+            .unwrap();
+        }
         let d = Directory::open(&path, &key).unwrap();
         d.audit("cli", "test", "x", "").unwrap();
-        assert_eq!(d.audit_entries().unwrap()[0].client_ip, "");
+        let entries = d.audit_entries().unwrap();
+        assert_eq!(entries[0].client_ip, "");
+        assert_eq!(verify_chain(&entries), Ok(()), "old entries keep verifying after the migration");
+        // ... also through an export.
+        let back: Vec<AuditEntry> = entries.iter().map(|e| serde_json::from_str(&serde_json::to_string(e).unwrap()).unwrap()).collect();
+        assert_eq!(back, entries);
+        // An old-format entry that claims a client address must use the new hash.
+        let mut forged = entries.clone();
+        forged[0].client_ip = "10.0.0.1".into();
+        assert_eq!(verify_chain(&forged).unwrap_err().entry_number(), Some(1));
     }
 }
