@@ -58,4 +58,22 @@ impl DirectoryPool {
         .await
         .map_err(|e| AuthError::Blocking(e.to_string()))?
     }
+
+    /// Like [`run`](Self::run), for operations that need a transaction on the connection
+    /// (account creation by an admin).
+    pub async fn run_mut<T, F>(self: &Arc<Self>, f: F) -> Result<T, AuthError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Directory) -> T + Send + 'static,
+    {
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let mut dir = pool.checkout()?;
+            let out = f(&mut dir);
+            pool.checkin(dir);
+            Ok(out)
+        })
+        .await
+        .map_err(|e| AuthError::Blocking(e.to_string()))?
+    }
 }

@@ -8,7 +8,10 @@ use crate::directory_pool::DirectoryPool;
 use crate::lockout::Lockout;
 use crate::login::{self, Protocol, Unlocked};
 use crate::{AuthError, Result};
+use serde_json::json;
 use sigillo_core::Address;
+use sigillo_store::audit::Event;
+use sigillo_store::directory::SlotKind;
 use sigillo_store::keyring::SessionGuard;
 use sigillo_store::merge::MergeReport;
 use sigillo_store::{DataDir, Keyring, MailStore};
@@ -61,7 +64,8 @@ impl LoginGate {
         protocol: Protocol,
     ) -> Result<Session, LoginRefused> {
         let Ok(address) = user.parse::<Address>() else {
-            self.lockout.record_failure(client_ip, user);
+            let locked = self.lockout.record_failure(client_ip, user);
+            self.audit_failure(client_ip, user, protocol, locked).await;
             return Err(LoginRefused::BadCredentials);
         };
         let account = address.to_string();
@@ -77,11 +81,17 @@ impl LoginGate {
                 self.lockout.record_success(client_ip, &account);
                 let guard = self.keyring.unlock(&unlocked.account.id, unlocked.keys.clone());
                 tracing::info!(client = client_ip, account, protocol = protocol.as_str(), "authenticated");
+                let via = match unlocked.via {
+                    SlotKind::App => "app_password",
+                    _ => "password",
+                };
+                self.audit(client_ip, &account, "auth.login", json!({ "protocol": protocol.as_str(), "via": via })).await;
                 Ok(Session { address, unlocked, _guard: guard })
             }
             Err(AuthError::BadCredentials) => {
-                self.lockout.record_failure(client_ip, &account);
+                let locked = self.lockout.record_failure(client_ip, &account);
                 tracing::info!(client = client_ip, account, protocol = protocol.as_str(), "login refused: bad credentials");
+                self.audit_failure(client_ip, &account, protocol, locked).await;
                 Err(LoginRefused::BadCredentials)
             }
             Err(AuthError::LockedOut(seconds)) => Err(LoginRefused::LockedOut(seconds)),
@@ -89,6 +99,31 @@ impl LoginGate {
                 tracing::warn!(error = %e, protocol = protocol.as_str(), "login failed for a server reason");
                 Err(LoginRefused::Temporary(e.to_string()))
             }
+        }
+    }
+}
+
+impl LoginGate {
+    /// Appends a sign-in event to the audit log; a failure to write is logged, never turned
+    /// into a refused login (the lockout works without it).
+    pub async fn audit(&self, client_ip: &str, account: &str, action: &'static str, details: serde_json::Value) {
+        let (ip, account) = (client_ip.to_string(), account.to_string());
+        let written = self
+            .directories
+            .run(move |dir| dir.record(&Event { actor: &account, action, target: &account, client_ip: &ip, details }))
+            .await;
+        match written {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, action, "cannot write the audit log"),
+            Err(e) => tracing::warn!(error = %e, action, "cannot write the audit log"),
+        }
+    }
+
+    /// A failed sign-in, and the lockout it started if any.
+    pub async fn audit_failure(&self, client_ip: &str, account: &str, protocol: Protocol, locked: bool) {
+        self.audit(client_ip, account, "auth.failure", json!({ "protocol": protocol.as_str() })).await;
+        if locked {
+            self.audit(client_ip, account, "auth.lockout", json!({ "protocol": protocol.as_str() })).await;
         }
     }
 }

@@ -5,7 +5,11 @@
 //! - [`login`]: checking a secret against the key slots, which *is* unlocking the mailbox;
 //! - [`lockout`]: failed-login counting shared by every protocol;
 //! - [`directory_pool`]: directory connections borrowed on the blocking pool;
-//! - [`gate`]: the one login path of every protocol server (lockout, verify, unlock).
+//! - [`gate`]: the one login path of every protocol server (lockout, verify, unlock);
+//! - [`totp`]: the second factor (RFC 6238 TOTP, single-use recovery codes);
+//! - [`web_sessions`]: server-side web sessions with idle and absolute timeouts;
+//! - [`self_service`]: password and app-password changes from a signed-in web session;
+//! - [`roles`]: user, auditor, admin.
 #![forbid(unsafe_code)]
 
 pub mod accounts;
@@ -13,6 +17,10 @@ pub mod directory_pool;
 pub mod gate;
 pub mod lockout;
 pub mod login;
+pub mod roles;
+pub mod self_service;
+pub mod totp;
+pub mod web_sessions;
 
 pub use directory_pool::DirectoryPool;
 pub use gate::{LoginGate, LoginRefused, Session};

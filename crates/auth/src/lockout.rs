@@ -39,7 +39,8 @@ impl Lockout {
         }
     }
 
-    pub fn record_failure(&self, client: &str, account: &str) {
+    /// Counts a failure; true when this failure starts a lockout (for the audit log).
+    pub fn record_failure(&self, client: &str, account: &str) -> bool {
         let mut map = self.map();
         let now = Instant::now();
         let state =
@@ -48,6 +49,7 @@ impl Lockout {
             *state = State { failures: 0, first_failure: now, locked_until: None };
         }
         state.failures += 1;
+        let starts_lockout = state.failures >= self.max_failures && state.locked_until.is_none();
         if state.failures >= self.max_failures {
             state.locked_until = Some(now + self.lockout);
         }
@@ -56,6 +58,7 @@ impl Lockout {
             let window = self.lockout;
             map.retain(|_, s| now.duration_since(s.first_failure) < window || s.locked_until.is_some_and(|u| u > now));
         }
+        starts_lockout
     }
 
     pub fn record_success(&self, client: &str, account: &str) {
@@ -75,9 +78,9 @@ mod tests {
         }
         assert!(l.check("1.2.3.4", "a@x").is_ok());
         l.record_success("1.2.3.4", "a@x");
-        for _ in 0..3 {
-            l.record_failure("1.2.3.4", "a@x");
-        }
+        assert!(!l.record_failure("1.2.3.4", "a@x"));
+        assert!(!l.record_failure("1.2.3.4", "a@x"));
+        assert!(l.record_failure("1.2.3.4", "a@x"), "the third failure starts the lockout");
         assert!(l.check("1.2.3.4", "a@x").is_err());
         assert!(l.check("5.6.7.8", "a@x").is_ok(), "other clients are not locked out");
     }

@@ -101,6 +101,9 @@ pub enum Command {
     /// Certified-mail evidence kept by this server (admins).
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// The tamper-evident audit log: export it as JSON lines, verify its hash chain and signed head.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Check an evidence bundle offline: tokens, signatures, certificates, hashes, proofs
     /// (exit 0 only if everything holds).
     Verify {
@@ -112,6 +115,32 @@ pub enum Command {
         /// The TSA's CA certificate (PEM) to trust instead of the bundle's own copy.
         #[arg(long)]
         tsa_ca: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Print every entry as one JSON line (with its hash), then a freshly signed head as the
+    /// last line: {"signed_head": {...}}.
+    Export {
+        #[command(flatten)]
+        data: DataArg,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// Check the hash chain and the signed heads; names the first bad entry (exit 1).
+    Verify {
+        /// Verify the log inside this data directory.
+        #[arg(long = "data", value_name = "DIR", conflicts_with = "file", required_unless_present = "file")]
+        data: Option<PathBuf>,
+        /// Verify an exported log (JSON lines, signed head last).
+        #[arg(long, value_name = "LOG.jsonl")]
+        file: Option<PathBuf>,
+        /// Accept only heads signed by this Ed25519 public key (hex); default for --data:
+        /// the server's own key.
+        #[arg(long, value_name = "HEX")]
+        public_key: Option<String>,
     },
 }
 
@@ -352,6 +381,14 @@ pub enum AccountCommand {
         address: String,
         #[arg(value_parser = ["on", "off"])]
         state: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Set the account's role: user, auditor (reads the audit log) or admin (web admin console).
+    Role {
+        address: String,
+        #[arg(value_parser = ["user", "auditor", "admin"])]
+        role: String,
         #[command(flatten)]
         data: DataArg,
     },

@@ -3,7 +3,6 @@
 
 use crate::{Result, StoreError, sqlcipher};
 use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
 use sigillo_core::clock::unix_now;
 use sigillo_crypto::Key32;
 use sigillo_crypto::slots::KeySlot;
@@ -40,16 +39,6 @@ CREATE TABLE IF NOT EXISTS key_slots (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_password_slot ON key_slots(account_id) WHERE kind = 'password';
 CREATE UNIQUE INDEX IF NOT EXISTS one_recovery_slot ON key_slots(account_id) WHERE kind = 'recovery';
-CREATE TABLE IF NOT EXISTS audit_log (
-    seq INTEGER PRIMARY KEY,
-    time INTEGER NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL
-);
 ";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,21 +110,10 @@ pub struct NewAccount {
     pub sealing_public_key: Vec<u8>,
 }
 
-/// One entry of the hash-chained audit log.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AuditEntry {
-    pub seq: i64,
-    pub time: i64,
-    pub actor: String,
-    pub action: String,
-    pub subject: String,
-    pub detail: String,
-    pub prev_hash: String,
-    pub hash: String,
-}
+pub use crate::audit::AuditEntry;
 
 pub struct Directory {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 impl Directory {
@@ -145,12 +123,16 @@ impl Directory {
         }
         let conn = sqlcipher::open_encrypted(path, key, true)?;
         conn.execute_batch(SCHEMA)?;
+        crate::audit::migrate(&conn)?;
+        conn.execute_batch(crate::mfa::SCHEMA)?;
         Ok(Directory { conn })
     }
 
     pub fn open(path: &Path, key: &Key32) -> Result<Self> {
         let conn = sqlcipher::open_encrypted(path, key, false)?;
         conn.execute_batch(SCHEMA)?;
+        crate::audit::migrate(&conn)?;
+        conn.execute_batch(crate::mfa::SCHEMA)?;
         Ok(Directory { conn })
     }
 
@@ -360,67 +342,59 @@ impl Directory {
         Ok(())
     }
 
-    // ---- audit log ----
+    // ---- audit log (see crate::audit) ----
 
-    /// Appends an entry whose hash commits to the previous entry's hash, so editing,
-    /// removing or reordering any entry breaks the chain from there on.
-    pub fn audit(&mut self, actor: &str, action: &str, subject: &str, detail: &str) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let prev: Option<(i64, String)> =
-            tx.query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-        let (seq, prev_hash) = prev.map_or((1, "0".repeat(64)), |(s, h)| (s + 1, h));
-        let time = unix_now();
-        let hash = audit_hash(seq, time, actor, action, subject, detail, &prev_hash);
-        tx.execute(
-            "INSERT INTO audit_log(seq, time, actor, action, subject, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![seq, time, actor, action, subject, detail, prev_hash, hash],
-        )?;
-        tx.commit()?;
+    /// Appends a CLI-style entry: no client address, `detail` as free text.
+    pub fn audit(&self, actor: &str, action: &str, subject: &str, detail: &str) -> Result<()> {
+        let details = if detail.is_empty() { serde_json::json!({}) } else { serde_json::json!({ "detail": detail }) };
+        self.record(&crate::audit::Event { actor, action, target: subject, client_ip: "", details })?;
         Ok(())
     }
 
+    /// Appends a security event to the hash-chained audit log.
+    pub fn record(&self, event: &crate::audit::Event<'_>) -> Result<AuditEntry> {
+        crate::audit::append(&self.conn, event)
+    }
+
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
-        let mut stmt =
-            self.conn.prepare("SELECT seq, time, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(AuditEntry {
-                seq: r.get(0)?,
-                time: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-                detail: r.get(5)?,
-                prev_hash: r.get(6)?,
-                hash: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        crate::audit::all(&self.conn)
     }
-}
 
-/// Verifies a chain of audit entries; returns the seq of the first bad entry.
-pub fn verify_audit_chain(entries: &[AuditEntry]) -> std::result::Result<(), i64> {
-    let mut prev = "0".repeat(64);
-    for (expected_seq, e) in (1..).zip(entries) {
-        if e.seq != expected_seq
-            || e.prev_hash != prev
-            || audit_hash(e.seq, e.time, &e.actor, &e.action, &e.subject, &e.detail, &e.prev_hash) != e.hash
-        {
-            return Err(e.seq);
+    pub fn search_audit(&self, filter: &crate::audit::Filter) -> Result<Vec<AuditEntry>> {
+        crate::audit::search(&self.conn, filter)
+    }
+
+    pub fn sign_audit_head(&self, signer: &crate::audit::HeadSigner) -> Result<crate::audit::SignedHead> {
+        crate::audit::sign_head(&self.conn, signer)
+    }
+
+    pub fn audit_heads(&self) -> Result<Vec<crate::audit::SignedHead>> {
+        crate::audit::heads(&self.conn)
+    }
+
+    // ---- roles and quotas (web admin, `sigillo account role`) ----
+
+    /// Sets an account's role (`user`, `admin` or `auditor`; the schema refuses others).
+    pub fn set_role(&self, address: &str, role: &str) -> Result<()> {
+        if self.conn.execute("UPDATE accounts SET role = ?2 WHERE address = ?1", params![address, role])? == 0 {
+            return Err(StoreError::NotFound(format!("account {address}")));
         }
-        prev = e.hash.clone();
+        Ok(())
     }
-    Ok(())
+
+    /// Sets an account's storage quota in bytes (0: none).
+    pub fn set_quota(&self, address: &str, quota: u64) -> Result<()> {
+        let quota = i64::try_from(quota).map_err(|_| StoreError::Invalid("quota too large".into()))?;
+        if self.conn.execute("UPDATE accounts SET quota = ?2 WHERE address = ?1", params![address, quota])? == 0 {
+            return Err(StoreError::NotFound(format!("account {address}")));
+        }
+        Ok(())
+    }
 }
 
-fn audit_hash(seq: i64, time: i64, actor: &str, action: &str, subject: &str, detail: &str, prev_hash: &str) -> String {
-    // Length-prefixed fields: no two different entries serialise to the same bytes.
-    let mut h = Sha256::new();
-    for field in [seq.to_string().as_str(), time.to_string().as_str(), actor, action, subject, detail, prev_hash] {
-        h.update((field.len() as u64).to_be_bytes());
-        h.update(field.as_bytes());
-    }
-    hex::encode(h.finalize())
+/// Verifies a chain of audit entries; returns the number of the first bad entry.
+pub fn verify_audit_chain(entries: &[AuditEntry]) -> std::result::Result<(), i64> {
+    crate::audit::verify_chain(entries).map_err(|e| e.entry_number().unwrap_or(0))
 }
 
 fn insert_slot(conn: &Connection, account_id: &str, slot: &NewSlot) -> Result<()> {
@@ -452,17 +426,17 @@ mod tests {
     fn audit_chain_detects_edits() {
         let dir = tempfile::tempdir().unwrap();
         let key = Key32::generate().unwrap();
-        let mut d = Directory::create(&dir.path().join("d.db"), &key).unwrap();
+        let d = Directory::create(&dir.path().join("d.db"), &key).unwrap();
         for i in 0..4 {
             d.audit("cli", "test", &format!("s{i}"), "").unwrap();
         }
         let mut entries = d.audit_entries().unwrap();
         assert_eq!(verify_audit_chain(&entries), Ok(()));
-        entries[2].detail = "edited".into();
+        entries[2].details = "{\"edited\":true}".into();
         assert_eq!(verify_audit_chain(&entries), Err(3));
         let mut entries = d.audit_entries().unwrap();
         entries.remove(1);
-        assert_eq!(verify_audit_chain(&entries), Err(3));
+        assert_eq!(verify_audit_chain(&entries), Err(2), "the second entry is the one missing");
         drop(d);
         assert!(matches!(Directory::open(&dir.path().join("d.db"), &Key32::generate().unwrap()), Err(StoreError::WrongKey(_))));
     }

@@ -1,6 +1,6 @@
 //! Sigillo's stores. Everything here is encrypted at rest:
 //!
-//! - [`directory::Directory`]: domains, accounts, key slots, audit log — one SQLCipher
+//! - [`directory::Directory`]: domains, accounts, key slots, the audit log ([`audit`]) — one SQLCipher
 //!   database under the server's directory key;
 //! - [`mailstore::MailStore`]: one SQLCipher database per account, keyed by that account's
 //!   mailbox key (headers, bodies, flags and index all inside);
@@ -9,6 +9,7 @@
 //! - [`deliver`]: the one local-delivery path that `sigillo deliver`, SMTP and import share.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod changes;
 pub mod deliver;
 pub mod directory;
@@ -16,6 +17,7 @@ pub mod keyring;
 pub mod layout;
 pub mod mailstore;
 pub mod merge;
+pub mod mfa;
 pub mod migrate;
 pub mod spool;
 pub mod sqlcipher;

@@ -1,5 +1,5 @@
 //! Security headers on every response: a CSP with no `unsafe-inline` (styles come from
-//! /static, there is no script), HSTS, no sniffing, no referrer, no framing.
+//! /static, there is no script), HSTS, no sniffing, no referrer (same-origin on pages with forms), no framing.
 
 use axum::extract::Request;
 use axum::http::HeaderValue;
@@ -15,11 +15,16 @@ pub async fn secure(request: Request, next: Next) -> Response {
         ("content-security-policy", CSP),
         ("strict-transport-security", "max-age=31536000; includeSubDomains"),
         ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
         ("x-frame-options", "DENY"),
         ("cross-origin-opener-policy", "same-origin"),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Pages with forms (sign-in, account, admin) set `same-origin` themselves: under
+    // `no-referrer` a browser sends `Origin: null` on a form POST, and the CSRF origin
+    // check could no longer tell this site's forms from a sandboxed attacker's.
+    if !headers.contains_key("referrer-policy") {
+        headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     }
     response
 }

@@ -7,9 +7,13 @@
 //! - [`i18n`]: languages (Fluent), for every page;
 //! - [`security_txt`]: `/.well-known/security.txt` (RFC 9116);
 //! - [`headers`]: the security headers every response carries;
-//! - [`html`]: escaping and the page frame.
+//! - [`html`]: escaping and the page frame;
+//! - [`account`]: sign-in (password, then TOTP), sign-out and the owner's `/account` page;
+//! - [`admin`]: `/admin` for admins (domains, accounts, quotas) and auditors (audit log).
 #![forbid(unsafe_code)]
 
+pub mod account;
+pub mod admin;
 pub mod headers;
 pub mod html;
 pub mod i18n;
@@ -30,7 +34,13 @@ pub struct WebState {
     pub primary_domain: String,
     /// Third parties that process data, from `[trust] subprocessors` (shown on /trust).
     pub subprocessors: Vec<sigillo_core::config::Subprocessor>,
+    /// Sign-in, `/account` and `/admin`; `None` serves only the public pages.
+    pub portal: Option<Arc<account::Portal>>,
 }
+
+/// The client's IP address, added to each request by the listener.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
 
 const CSS: &str = include_str!("../static/sigillo.css");
 
@@ -44,6 +54,8 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/status", get(status::page))
         .route("/status/feed.atom", get(status::feed))
         .route("/.well-known/security.txt", get(security_txt::serve))
+        .merge(account::routes())
+        .merge(admin::routes())
         .route("/static/sigillo.css", get(|| async { ([("content-type", "text/css; charset=utf-8")], CSS) }))
         .with_state(state)
         .layer(axum::middleware::from_fn(headers::secure))

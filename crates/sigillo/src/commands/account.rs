@@ -24,7 +24,7 @@ pub fn run(command: AccountCommand) -> Result<()> {
         }
         AccountCommand::Certify { address, state, data } => {
             let address = parse_address(&address)?;
-            let mut ctx = Context::open(&data.dir)?;
+            let ctx = Context::open(&data.dir)?;
             let Some(account) = ctx.directory.account(&address.to_string())? else {
                 bail!("no account {address}");
             };
@@ -75,6 +75,13 @@ pub fn run(command: AccountCommand) -> Result<()> {
             let mut ctx = Context::open(&data.dir)?;
             ctx.accounts("cli").delete(&address)?;
             println!("deleted {address}: its keys were destroyed first, then its mailbox and spool files");
+        }
+        AccountCommand::Role { address, role, data } => {
+            let address = parse_address(&address)?;
+            let ctx = Context::open(&data.dir)?;
+            ctx.directory.set_role(&address.to_string(), &role)?;
+            ctx.directory.audit("cli", "account.role", &address.to_string(), &role)?;
+            println!("{address} is now {role}");
         }
         AccountCommand::AppPassword(cmd) => app_password(cmd, &mut secrets)?,
     }

@@ -8,7 +8,7 @@ pub fn run(command: AliasCommand) -> Result<()> {
     match command {
         AliasCommand::Add { alias, target, data } => {
             let (alias, target) = (parse_address(&alias)?, parse_address(&target)?);
-            let mut ctx = Context::open(&data.dir)?;
+            let ctx = Context::open(&data.dir)?;
             ctx.directory.add_alias(&alias.to_string(), &target.to_string())?;
             ctx.directory.audit("cli", "alias.add", &alias.to_string(), &target.to_string())?;
             println!("{alias} now delivers to {target}");
@@ -21,7 +21,7 @@ pub fn run(command: AliasCommand) -> Result<()> {
         }
         AliasCommand::Remove { alias, data } => {
             let alias = parse_address(&alias)?;
-            let mut ctx = Context::open(&data.dir)?;
+            let ctx = Context::open(&data.dir)?;
             ctx.directory.remove_alias(&alias.to_string())?;
             ctx.directory.audit("cli", "alias.remove", &alias.to_string(), "")?;
             println!("removed alias {alias}");

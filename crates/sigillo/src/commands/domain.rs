@@ -9,7 +9,7 @@ pub fn run(command: DomainCommand) -> Result<()> {
     match command {
         DomainCommand::Add { domain, data } => {
             let name = normalize_domain(&domain).with_context(|| format!("'{domain}' is not a valid domain name"))?;
-            let mut ctx = Context::open(&data.dir)?;
+            let ctx = Context::open(&data.dir)?;
             ctx.directory.add_domain(&name)?;
             ctx.directory.audit("cli", "domain.add", &name, "")?;
             println!("added domain {name}");
@@ -22,7 +22,7 @@ pub fn run(command: DomainCommand) -> Result<()> {
         }
         DomainCommand::Remove { domain, data } => {
             let name = normalize_domain(&domain).with_context(|| format!("'{domain}' is not a valid domain name"))?;
-            let mut ctx = Context::open(&data.dir)?;
+            let ctx = Context::open(&data.dir)?;
             ctx.directory.remove_domain(&name)?;
             ctx.directory.audit("cli", "domain.remove", &name, "")?;
             println!("removed domain {name}");

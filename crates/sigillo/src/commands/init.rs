@@ -42,7 +42,7 @@ pub fn create(dir: &Path, domain: &str, hostname: Option<&str>, customize: impl 
         ServerKeys { directory_key: directory_key.to_hex().to_string(), tls_key_pem: cert.key_pem.to_string(), extra: Default::default() };
     sigillo_certify::tsa::TsaMaterial::ensure(&mut keys.extra, &hostname).context("the time-stamp authority's keys")?;
     keys.save(&data.keystore(), &master)?;
-    let mut directory = Directory::create(&data.directory_db(), &directory_key)?;
+    let directory = Directory::create(&data.directory_db(), &directory_key)?;
     directory.add_domain(&domain)?;
     directory.audit("cli", "server.init", &hostname, &format!("domain={domain}"))?;
     Ok(config)

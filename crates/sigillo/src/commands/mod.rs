@@ -2,6 +2,7 @@
 
 mod account;
 mod alias;
+pub mod audit;
 pub mod backup;
 mod deliver;
 mod demo;
@@ -39,6 +40,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Import { address, path, data } => import::run(&data.dir, &address, &path).map(|()| ExitCode::SUCCESS),
         Command::Tsa(cmd) => tsa::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Evidence(cmd) => evidence::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Audit(cmd) => audit::run(cmd),
         Command::Verify { bundle, message, tsa_ca } => evidence::verify(&bundle, message.as_deref(), tsa_ca.as_deref()),
     }
 }

@@ -56,7 +56,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = router(https);
     accept_loop(listener, "https", limiter, stop, None, move |tcp, peer, mut stop| {
-        let (tls, app) = (tls.clone(), app.clone());
+        // The pages that log sign-ins and rate-limit them need the client's address.
+        let (tls, app) = (tls.clone(), app.clone().layer(axum::Extension(sigillo_web::ClientIp(peer.ip().to_string()))));
         async move {
             let stream = match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(tcp)).await {
                 Ok(Ok(stream)) => stream,

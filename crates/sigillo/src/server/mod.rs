@@ -4,6 +4,7 @@
 //! [`DRAIN_TIMEOUT`]), exit 0.
 
 mod accept;
+mod audit;
 mod autoconfig;
 mod backup;
 mod certify;
@@ -54,6 +55,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     });
     let autoconfig = Arc::new(autoconfig::Autoconfig::new(&ctx.config, Arc::clone(&smtp.gate.directories)));
     let imap = imap_server(&ctx, &smtp, tls.clone());
+    let audit_signer = crate::commands::audit::signer(&mut ctx)?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = JoinSet::new();
     let hostname = ctx.config.server.hostname.clone();
@@ -62,6 +64,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         hostname: hostname.clone(),
         primary_domain: ctx.config.server.primary_domain.clone(),
         subprocessors: ctx.config.trust.subprocessors.clone().unwrap_or_default(),
+        portal: Some(Arc::new(sigillo_web::account::Portal::new(Arc::clone(&smtp.gate), ctx.data.clone(), ctx.kdf(), &hostname))),
     });
     let configured = ctx.config.listen.configured();
     if configured.is_empty() {
@@ -99,6 +102,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
             listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, https, stop_rx.clone()));
         }
     }
+    tokio::spawn(audit::sign_heads(Arc::clone(&smtp.gate.directories), audit_signer, stop_rx.clone()));
     tokio::spawn(trust::schedule(ctx.data.root().to_path_buf(), stop_rx.clone()));
     tokio::spawn(trust::probe_schedule(ctx.data.root().to_path_buf(), ctx.config.clone(), stop_rx.clone()));
     tokio::spawn(backup::schedule(ctx.data.root().to_path_buf(), ctx.config.backup.clone(), stop_rx.clone()));

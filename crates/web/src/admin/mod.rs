@@ -1,0 +1,380 @@
+//! `/admin`: the console for the `admin` role (domains, accounts, quotas) and the read-only
+//! view for the `auditor` role (the audit log, with filters).
+//!
+//! - A `user` gets 403 on every page here; an `auditor` gets 403 on every write.
+//! - The role is read from the directory on every request, so a demotion takes effect at once.
+//! - A write needs a fresh second factor (within 5 minutes) when the admin has TOTP on.
+//! - Nothing here opens a mailbox: accounts are listed from the directory only.
+//!
+//! All user-visible English text of this module is in [`text`], for translation.
+// Handlers answer with a Response on every path; an early-return page as the Err of a
+// helper is the same Response, so boxing it would only add an allocation.
+#![allow(clippy::result_large_err)]
+
+pub mod text;
+
+use crate::account::text as account_text;
+use crate::account::{Authed, FormPairs, field, guard};
+use crate::html::escape;
+use crate::{ClientIp, WebState};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Form, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::json;
+use sigillo_auth::AuthError;
+use sigillo_auth::accounts::{Accounts, NewAccountOptions};
+use sigillo_auth::roles::Role;
+use sigillo_auth::web_sessions::Stage;
+use sigillo_store::audit::{self, Filter};
+use std::sync::Arc;
+use std::time::Instant;
+use zeroize::Zeroizing;
+
+const MAX_AUDIT_ROWS: usize = 500;
+const DEFAULT_AUDIT_ROWS: usize = 100;
+
+pub fn routes() -> Router<Arc<WebState>> {
+    Router::new()
+        .route("/admin", get(console))
+        .route("/admin/audit", get(audit_log))
+        .route("/admin/accounts", post(create_account))
+        .route("/admin/quota", post(set_quota))
+        .route("/admin/reauth", post(reauth))
+        .layer(DefaultBodyLimit::max(16 * 1024))
+}
+
+fn page(state: &WebState, status: StatusCode, title: &str, body: &str) -> Response {
+    guard::html(state, status, title, body)
+}
+
+fn message(state: &WebState, status: StatusCode, title: &str, text_: &str) -> Response {
+    page(state, status, title, &format!("<p role=\"alert\">{}</p><p><a href=\"/admin\">{}</a></p>", escape(text_), text::BACK))
+}
+
+fn forbidden(state: &WebState) -> Response {
+    message(state, StatusCode::FORBIDDEN, account_text::FORBIDDEN_TITLE, text::FORBIDDEN)
+}
+
+struct Access {
+    role: Role,
+    mfa_on: bool,
+}
+
+/// The signed-in account's current role (from the directory) and whether it has TOTP on.
+async fn access(state: &WebState, authed: &Authed) -> Result<Access, Response> {
+    let (address, account_id) = (authed.address(), authed.session.account_id.clone());
+    let found = authed
+        .portal
+        .gate
+        .directories
+        .run(move |dir| -> Result<Access, AuthError> {
+            let role = dir.account(&address)?.map_or(Role::User, |a| Role::parse(&a.role));
+            Ok(Access { role, mfa_on: dir.totp_enabled(&account_id)? })
+        })
+        .await;
+    match found {
+        Ok(Ok(a)) => Ok(a),
+        Ok(Err(e)) => Err(guard::server_error(state, "admin: role lookup", e)),
+        Err(e) => Err(guard::server_error(state, "admin: role lookup", e)),
+    }
+}
+
+/// Signed in with a role that may read /admin.
+async fn reader(state: &WebState, headers: &HeaderMap, ip: ClientIp) -> Result<(Authed, Access), Response> {
+    let authed = guard::session(state, headers, ip, Stage::Complete)?;
+    let access = access(state, &authed).await?;
+    if !access.role.may_read_admin() {
+        tracing::info!(account = authed.address(), "refused /admin to a user");
+        return Err(forbidden(state));
+    }
+    Ok((authed, access))
+}
+
+/// Signed in as an admin, form from this origin with its CSRF token, second factor fresh
+/// when the admin has one.
+async fn writer(state: &WebState, headers: &HeaderMap, ip: ClientIp, form: &FormPairs) -> Result<Authed, Response> {
+    let (authed, access) = reader(state, headers, ip).await?;
+    if !access.role.may_write_admin() {
+        tracing::info!(account = authed.address(), "refused an admin write to an auditor");
+        return Err(forbidden(state));
+    }
+    guard::check_form(state, headers, &authed, form)?;
+    if access.mfa_on && !authed.session.mfa_fresh {
+        return Err(page(state, StatusCode::FORBIDDEN, text::REAUTH_TITLE, &reauth_form(&authed)));
+    }
+    Ok(authed)
+}
+
+fn reauth_form(authed: &Authed) -> String {
+    format!(
+        "<p>{note}</p><form method=\"post\" action=\"/admin/reauth\">{csrf}\
+         <p><label for=\"code\">{code}</label><br><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" required maxlength=\"64\"></p>\
+         <p><button type=\"submit\">{confirm}</button></p></form>",
+        note = text::REAUTH_NOTE,
+        csrf = authed.csrf_field(),
+        code = text::CODE,
+        confirm = text::CONFIRM,
+    )
+}
+
+pub async fn console(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap) -> Response {
+    let (authed, access) = match reader(&state, &headers, ip).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let listed = authed.portal.gate.directories.run(|dir| Ok::<_, AuthError>((dir.list_domains()?, dir.list_accounts()?))).await;
+    let (domains, accounts) = match listed {
+        Ok(Ok(l)) => l,
+        Ok(Err(e)) => return guard::server_error(&state, "admin console", e),
+        Err(e) => return guard::server_error(&state, "admin console", e),
+    };
+    let mut b = format!("<p>{}</p><p><a href=\"/admin/audit\">{}</a></p>", text::NOTE, text::VIEW_AUDIT);
+    b.push_str(&format!(
+        "<section aria-labelledby=\"domains\"><h2 id=\"domains\">{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        text::DOMAINS,
+        text::DOMAIN,
+        text::ACCOUNTS
+    ));
+    for (name, count) in &domains {
+        b.push_str(&format!("<tr><td><bdi>{}</bdi></td><td>{count}</td></tr>", escape(name)));
+    }
+    b.push_str(&format!(
+        "</tbody></table></section><section aria-labelledby=\"accounts\"><h2 id=\"accounts\">{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        text::ACCOUNTS,
+        text::ACCOUNT,
+        text::ROLE,
+        text::QUOTA,
+        text::CERTIFIED
+    ));
+    for a in &accounts {
+        b.push_str(&format!(
+            "<tr><td><bdi>{}</bdi></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&a.address),
+            escape(&a.role),
+            a.quota,
+            if a.certified { text::YES } else { text::NO }
+        ));
+    }
+    b.push_str("</tbody></table></section>");
+    if access.role.may_write_admin() {
+        let csrf = authed.csrf_field();
+        if access.mfa_on && !authed.session.mfa_fresh {
+            b.push_str(&format!(
+                "<section aria-labelledby=\"reauth\"><h2 id=\"reauth\">{}</h2>{}</section>",
+                text::REAUTH_TITLE,
+                reauth_form(&authed)
+            ));
+        }
+        let roles: String = Role::ALL.iter().map(|r| format!("<option value=\"{r}\">{r}</option>", r = r.as_str())).collect();
+        b.push_str(&format!(
+            "<section aria-labelledby=\"create\"><h2 id=\"create\">{title}</h2><form method=\"post\" action=\"/admin/accounts\">{csrf}\
+             <p><label for=\"address\">{address}</label><br><input id=\"address\" name=\"address\" type=\"email\" required maxlength=\"320\"></p>\
+             <p><label for=\"password\">{password}</label><br><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"8\"></p>\
+             <p><label for=\"role\">{role}</label><br><select id=\"role\" name=\"role\">{roles}</select></p>\
+             <p><label for=\"quota\">{quota}</label><br><input id=\"quota\" name=\"quota\" inputmode=\"numeric\" value=\"0\"></p>\
+             <p><button type=\"submit\">{create}</button></p></form></section>\
+             <section aria-labelledby=\"quota-h\"><h2 id=\"quota-h\">{qtitle}</h2><form method=\"post\" action=\"/admin/quota\">{csrf}\
+             <p><label for=\"q-address\">{account}</label><br><input id=\"q-address\" name=\"address\" type=\"email\" required maxlength=\"320\"></p>\
+             <p><label for=\"q-quota\">{quota}</label><br><input id=\"q-quota\" name=\"quota\" inputmode=\"numeric\" required></p>\
+             <p><button type=\"submit\">{set}</button></p></form></section>",
+            title = text::CREATE_TITLE,
+            address = text::ADDRESS,
+            password = text::INITIAL_PASSWORD,
+            role = text::ROLE,
+            quota = text::QUOTA,
+            create = text::CREATE,
+            qtitle = text::QUOTA_TITLE,
+            account = text::ACCOUNT,
+            set = text::SET_QUOTA,
+        ));
+    }
+    page(&state, StatusCode::OK, text::TITLE, &b)
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct AuditQuery {
+    actor: Option<String>,
+    action: Option<String>,
+    target: Option<String>,
+    limit: Option<usize>,
+}
+
+fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty() && s.len() <= 512).map(str::to_string)
+}
+
+pub async fn audit_log(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Query(q): Query<AuditQuery>) -> Response {
+    let (authed, _) = match reader(&state, &headers, ip).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let filter = Filter {
+        actor: non_empty(&q.actor),
+        action: non_empty(&q.action),
+        target: non_empty(&q.target),
+        since: None,
+        until: None,
+        limit: Some(q.limit.unwrap_or(DEFAULT_AUDIT_ROWS).clamp(1, MAX_AUDIT_ROWS)),
+    };
+    let f = filter.clone();
+    let read = authed
+        .portal
+        .gate
+        .directories
+        .run(move |dir| -> Result<_, AuthError> {
+            let all = dir.audit_entries()?;
+            Ok((dir.search_audit(&f)?, audit::verify_chain(&all), all.len()))
+        })
+        .await;
+    let (rows, chain, total) = match read {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return guard::server_error(&state, "audit log view", e),
+        Err(e) => return guard::server_error(&state, "audit log view", e),
+    };
+    let value = |v: &Option<String>| escape(v.as_deref().unwrap_or(""));
+    let mut b = match chain {
+        Ok(()) => format!("<p id=\"chain\" role=\"status\">{} {}</p>", text::CHAIN_OK, escape(&text::entries(total))),
+        Err(e) => format!("<p id=\"chain\" role=\"alert\">{} {}</p>", text::CHAIN_BROKEN, escape(&e.to_string())),
+    };
+    b.push_str(&format!(
+        "<form method=\"get\" action=\"/admin/audit\"><p>\
+         <label for=\"actor\">{actor}</label> <input id=\"actor\" name=\"actor\" value=\"{va}\"> \
+         <label for=\"action\">{action}</label> <input id=\"action\" name=\"action\" value=\"{vc}\"> \
+         <label for=\"target\">{target}</label> <input id=\"target\" name=\"target\" value=\"{vt}\"> \
+         <label for=\"limit\">{limit}</label> <input id=\"limit\" name=\"limit\" inputmode=\"numeric\" value=\"{vl}\"> \
+         <button type=\"submit\">{filter}</button></p></form>",
+        actor = text::ACTOR,
+        action = text::ACTION,
+        target = text::TARGET,
+        limit = text::LIMIT,
+        filter = text::FILTER,
+        va = value(&filter.actor),
+        vc = value(&filter.action),
+        vt = value(&filter.target),
+        vl = filter.limit.unwrap_or(DEFAULT_AUDIT_ROWS),
+    ));
+    b.push_str(&format!(
+        "<table id=\"audit\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        text::TIME, text::ACTOR, text::ACTION_COLUMN, text::TARGET, text::CLIENT, text::DETAILS
+    ));
+    for e in &rows {
+        let when = time::OffsetDateTime::from_unix_timestamp(e.time)
+            .ok()
+            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .unwrap_or_default();
+        b.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td><bdi>{}</bdi></td><td>{}</td><td><bdi>{}</bdi></td><td><bdi>{}</bdi></td><td><code>{}</code></td></tr>",
+            e.seq,
+            escape(&when),
+            escape(&e.actor),
+            escape(&e.action),
+            escape(&e.target),
+            escape(&e.client_ip),
+            escape(&e.details)
+        ));
+    }
+    b.push_str(&format!("</tbody></table><p><a href=\"/admin\">{}</a></p>", text::BACK));
+    page(&state, StatusCode::OK, text::AUDIT_TITLE, &b)
+}
+
+fn parse_quota(text_: &str) -> Option<u64> {
+    text_.trim().parse::<u64>().ok()
+}
+
+pub async fn create_account(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
+    let authed = match writer(&state, &headers, ip, &form).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Ok(address) = field(&form, "address").trim().parse::<sigillo_core::Address>() else {
+        return message(&state, StatusCode::BAD_REQUEST, text::CREATE_TITLE, &format!("{} {}", text::FAILED, text::ADDRESS));
+    };
+    let role = Role::parse(field(&form, "role")).as_str().to_string();
+    let Some(quota) = parse_quota(field(&form, "quota")) else {
+        return message(&state, StatusCode::BAD_REQUEST, text::CREATE_TITLE, text::BAD_QUOTA);
+    };
+    let password = Zeroizing::new(field(&form, "password").as_bytes().to_vec());
+    let (data, kdf, actor) = (authed.portal.data.clone(), authed.portal.kdf, authed.address());
+    let target = address.clone();
+    let options = NewAccountOptions { role: role.clone(), certified: false, quota };
+    let created = authed
+        .portal
+        .gate
+        .directories
+        .run_mut(move |dir| Accounts { data: &data, directory: dir, kdf, actor: &actor }.create(&target, &password, &options))
+        .await;
+    match created {
+        Ok(Ok(c)) => {
+            let details = json!({ "role": role, "quota": quota });
+            authed.portal.gate.audit(&authed.ip, &authed.address(), "admin.account_create", details).await;
+            let body = format!(
+                "<p role=\"status\">{} <code id=\"recovery-code\">{}</code></p><p><a href=\"/admin\">{}</a></p>",
+                text::CREATED,
+                escape(&c.recovery_code),
+                text::BACK
+            );
+            page(&state, StatusCode::OK, text::CREATE_TITLE, &body)
+        }
+        Ok(Err(e @ (AuthError::InvalidInput(_) | AuthError::Store(_)))) => {
+            message(&state, StatusCode::BAD_REQUEST, text::CREATE_TITLE, &format!("{} {e}", text::FAILED))
+        }
+        Ok(Err(e)) => guard::server_error(&state, "admin: create account", e),
+        Err(e) => guard::server_error(&state, "admin: create account", e),
+    }
+}
+
+pub async fn set_quota(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
+    let authed = match writer(&state, &headers, ip, &form).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let address = field(&form, "address").trim().to_lowercase();
+    let Some(quota) = parse_quota(field(&form, "quota")) else {
+        return message(&state, StatusCode::BAD_REQUEST, text::QUOTA_TITLE, text::BAD_QUOTA);
+    };
+    let (actor, ip) = (authed.address(), authed.ip.clone());
+    let set = authed
+        .portal
+        .gate
+        .directories
+        .run(move |dir| -> Result<(), AuthError> {
+            dir.set_quota(&address, quota)?;
+            dir.record(&audit::Event {
+                actor: &actor,
+                action: "admin.set_quota",
+                target: &address,
+                client_ip: &ip,
+                details: json!({ "quota": quota }),
+            })?;
+            Ok(())
+        })
+        .await;
+    match set {
+        Ok(Ok(())) => message(&state, StatusCode::OK, text::QUOTA_TITLE, text::QUOTA_SET),
+        Ok(Err(e @ AuthError::Store(sigillo_store::StoreError::NotFound(_)))) => {
+            message(&state, StatusCode::NOT_FOUND, text::QUOTA_TITLE, &format!("{} {e}", text::FAILED))
+        }
+        Ok(Err(e)) => guard::server_error(&state, "admin: quota", e),
+        Err(e) => guard::server_error(&state, "admin: quota", e),
+    }
+}
+
+pub async fn reauth(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
+    let (authed, access) = match reader(&state, &headers, ip).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    if !access.role.may_write_admin() {
+        return forbidden(&state);
+    }
+    if let Err(r) = guard::check_form(&state, &headers, &authed, &form) {
+        return r;
+    }
+    if let Err(refused) = crate::account::check_code(&authed, field(&form, "code"), "admin_reauth").await {
+        return message(&state, refused.status(), text::REAUTH_TITLE, text::BAD_CODE);
+    }
+    authed.portal.sessions.refresh_mfa(&authed.cookie, Instant::now());
+    guard::redirect("/admin")
+}
