@@ -290,11 +290,24 @@ impl Session {
             }
             Command::GetQuota(root) if root.is_empty() => self.quota().await,
             Command::GetQuota(_) => Done::no("[NONEXISTENT] No such quota root"),
-            Command::Select { mailbox, read_only, condstore } => {
+            Command::Select { qresync: Some(_), .. } if !self.qresync => {
+                // RFC 7162 §3.2.5: the QRESYNC parameter needs ENABLE QRESYNC first.
+                Done::bad("QRESYNC parameter without ENABLE QRESYNC")
+            }
+            Command::Select { mailbox, read_only, condstore, qresync } => {
                 if condstore {
                     self.condstore = true;
                 }
-                self.select(&mailbox, read_only).await
+                let done = self.select(&mailbox, read_only).await;
+                match qresync {
+                    Some(params) if done.status == "OK" => {
+                        if let Err(e) = self.qresync_select(&params).await {
+                            return Ok(e.done());
+                        }
+                        done
+                    }
+                    _ => done,
+                }
             }
             Command::Create(name) => self.create(&name).await,
             Command::Delete(name) => self.delete(&name).await,
