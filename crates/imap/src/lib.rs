@@ -7,6 +7,7 @@ pub mod io;
 pub mod mailbox;
 pub mod message;
 pub mod mime;
+pub mod mutf7;
 pub mod parser;
 pub mod qresync;
 pub mod response;

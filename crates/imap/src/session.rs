@@ -193,6 +193,22 @@ impl Session {
         }
     }
 
+    /// A mailbox name an IMAP4rev1 client sent that is not modified UTF-7 (only names
+    /// with `&` can be wrong: other printable ASCII and UTF-8 are accepted as they are).
+    fn malformed_mailbox_name<'c>(&self, command: &'c Command) -> Option<&'c str> {
+        if self.utf8 {
+            return None;
+        }
+        let names: Vec<&str> = match command {
+            Command::Select { mailbox, .. } | Command::Status { mailbox, .. } | Command::Append { mailbox, .. } => vec![mailbox],
+            Command::Create(name) | Command::Delete(name) | Command::Subscribe(name) | Command::Unsubscribe(name) => vec![name],
+            Command::Rename { from, to } => vec![from, to],
+            Command::Copy { mailbox, .. } => vec![mailbox],
+            _ => Vec::new(),
+        };
+        names.into_iter().find(|n| n.contains('&') && crate::mutf7::decode(n).is_none())
+    }
+
     fn reply(&mut self, tag: Option<&str>, status: &str, text: &str) {
         let out = response::tagged(tag.unwrap_or("*"), status, text);
         self.conn.write(&out);
@@ -260,6 +276,9 @@ impl Session {
             Command::Login { user, password } => self.login(&user, password).await,
             Command::Authenticate { mechanism, initial } => return self.authenticate(&mechanism, initial).await,
             _ if !authenticated => Done::bad("Log in first (LOGIN or AUTHENTICATE)"),
+            ref command if let Some(bad) = self.malformed_mailbox_name(command) => {
+                Done::bad(format!("Mailbox name {bad:?} is not valid modified UTF-7 (RFC 3501 §5.1.3); ENABLE UTF8=ACCEPT for UTF-8 names"))
+            }
             Command::Enable(caps) => {
                 let mut enabled = Vec::new();
                 for cap in caps {
@@ -269,7 +288,8 @@ impl Session {
                             self.qresync = true;
                             self.condstore = true;
                         }
-                        "UTF8=ACCEPT" => self.utf8 = true,
+                        // RFC 9051 §6.3.1: IMAP4rev2 and UTF8=ACCEPT both mean UTF-8 names.
+                        "UTF8=ACCEPT" | "IMAP4REV2" => self.utf8 = true,
                         _ => continue,
                     }
                     enabled.push(cap);
