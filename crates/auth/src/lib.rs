@@ -5,10 +5,12 @@
 //! - [`login`]: checking a secret against the key slots, which *is* unlocking the mailbox;
 //! - [`lockout`]: failed-login counting shared by every protocol;
 //! - [`directory_pool`]: directory connections borrowed on the blocking pool;
-//! - [`gate`]: the one login path of every protocol server (lockout, verify, unlock).
+//! - [`gate`]: the one login path of every protocol server (lockout, verify, unlock);
+//! - [`connections`]: the live IMAP/POP3 sessions per account and their limit.
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod connections;
 pub mod directory_pool;
 pub mod gate;
 pub mod lockout;

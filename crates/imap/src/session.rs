@@ -8,6 +8,7 @@ use crate::parser::{Command, ParseError, parse_command, parse_tag};
 use crate::response;
 use crate::selected::Selected;
 use crate::server::{IDLE_TIMEOUT, Server};
+use sigillo_auth::connections::ConnectionGuard;
 use sigillo_auth::login::Protocol;
 use sigillo_auth::{LoginRefused, Session as AuthSession};
 use sigillo_store::changes::{self, Change};
@@ -20,6 +21,8 @@ use zeroize::Zeroizing;
 /// A logged-in user: the unlock guard and the one mailstore connection of this session.
 pub struct User {
     pub auth: AuthSession,
+    /// This session in the account's live-session registry (and its limit).
+    pub connection: ConnectionGuard,
     pub store: Arc<Mutex<MailStore>>,
     pub changes: broadcast::Receiver<Change>,
 }
@@ -91,6 +94,14 @@ pub struct Session {
     pub limits: ReadLimits,
 }
 
+/// Resolves when the logged-in session was revoked; never before login.
+async fn revoked(user: &mut Option<User>) {
+    match user {
+        Some(user) => user.connection.revoked().await,
+        None => std::future::pending().await,
+    }
+}
+
 impl Session {
     pub fn new(server: Arc<Server>, conn: Conn<Stream>, peer: SocketAddr, tls: bool, stop: watch::Receiver<bool>) -> Self {
         let limits = ReadLimits { max_append: server.max_message_size, ..ReadLimits::default() };
@@ -157,6 +168,11 @@ impl Session {
                 read = read_command(&mut self.conn, &self.limits) => read,
                 _ = self.stop.changed() => {
                     self.conn.write(b"* BYE Server shutting down\r\n");
+                    return self.conn.flush().await;
+                }
+                // Revoked from the account pages (sigillo_auth::connections).
+                _ = revoked(&mut self.user) => {
+                    self.conn.write(b"* BYE Session ended by the account owner\r\n");
                     return self.conn.flush().await;
                 }
             };
@@ -415,6 +431,11 @@ impl Session {
             Ok(auth) => {
                 let data = self.server.data.clone();
                 let account = auth.unlocked.account.id.clone();
+                let connection = match self.server.gate.connections.register(&account, Protocol::Imap, self.peer.ip()) {
+                    Ok(guard) => guard,
+                    // RFC 9051 §7.1: LIMIT, "the operation ran up against an implementation limit".
+                    Err(e) => return Done::no(format!("[LIMIT] Too many connections for this account (limit {})", e.limit)),
+                };
                 let opened = {
                     let unlocked_data = data.clone();
                     let keys = auth.unlocked.keys.clone();
@@ -429,7 +450,7 @@ impl Session {
                 match opened {
                     Ok(Ok(store)) => {
                         let changes = changes::subscribe(&account);
-                        self.user = Some(User { auth, store: Arc::new(Mutex::new(store)), changes });
+                        self.user = Some(User { auth, connection, store: Arc::new(Mutex::new(store)), changes });
                         self.state = State::Authenticated;
                         self.conn.timeout = IDLE_TIMEOUT;
                         Done::ok(format!("[CAPABILITY {}] Logged in", self.capabilities()))
