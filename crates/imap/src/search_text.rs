@@ -92,12 +92,12 @@ fn collect(message: &Message<'_>, out: &mut String, depth: usize) {
                 out.push('\n');
             }
             PartType::Message(inner) if depth < 8 => {
-                if let Some(root) = inner.parts.first() {
-                    for header in &root.headers {
-                        let raw = inner.raw_message().get(header.offset_start as usize..header.offset_end as usize).unwrap_or_default();
-                        out.push_str(&decode_header_value(raw));
-                        out.push('\n');
-                    }
+                // The embedded header from its own bytes (mail-parser's offsets of nested
+                // parts are not relative to `raw_message`).
+                let (header, _) = message::split(inner.raw_message());
+                for (_, value, _) in message::fields(header) {
+                    out.push_str(&decode_header_value(&value));
+                    out.push('\n');
                 }
                 collect(inner, out, depth + 1);
             }
@@ -131,6 +131,8 @@ mod tests {
         let encoded_subject = b"=?utf-8?q?Sch=C3=B6ne_Gr=C3=BC=C3=9Fe?=";
         assert!(header_value_matches(encoded_subject, &Needle::new("schöne grüße")));
         assert!(header_value_matches(b"=?iso-8859-1?b?S/Zsbg==?=", &Needle::new("KÖLN")));
+        let forwarded = b"Subject: fwd\r\nContent-Type: message/rfc822\r\n\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n\r\nhi\r\n";
+        assert!(body_matches(forwarded, &Needle::new("grüße")), "the embedded message's encoded subject is body text");
         let raw = b"Subject: =?utf-8?q?Sch=C3=B6ne?=\r\n\r\nplain\r\n";
         assert!(text_matches(raw, &Needle::new("schöne")));
         assert!(!text_matches(raw, &Needle::new("hässlich")));
