@@ -34,10 +34,13 @@ impl Needle {
 
 /// `BODY text`: the body of the message, decoded.
 pub fn body_matches(raw: &[u8], needle: &Needle) -> bool {
-    if needle.found_in(message::split(raw).1) {
+    let body = message::split(raw).1;
+    if needle.found_in(body) {
         return true;
     }
-    needs_decoding(raw) && parsed(raw).is_some_and(|m| needle.found_in(decoded_body(&m).as_bytes()))
+    // Encoded words in the top header do not matter here (a common case worth skipping).
+    let needs = !body.is_ascii() || contains_ascii_ci(body, b"=?") || transfer_encoded(raw);
+    needs && parsed(raw).is_some_and(|m| needle.found_in(decoded_body(&m).as_bytes()))
 }
 
 /// `TEXT text`: header and body, decoded.
@@ -108,7 +111,11 @@ fn collect(message: &Message<'_>, out: &mut String, depth: usize) {
 
 /// Encoded content or 8-bit octets: only then can decoding find what the raw text did not.
 fn needs_decoding(raw: &[u8]) -> bool {
-    !raw.is_ascii() || contains_ascii_ci(raw, b"base64") || contains_ascii_ci(raw, b"quoted-printable") || contains_ascii_ci(raw, b"=?")
+    !raw.is_ascii() || contains_ascii_ci(raw, b"=?") || transfer_encoded(raw)
+}
+
+fn transfer_encoded(raw: &[u8]) -> bool {
+    contains_ascii_ci(raw, b"base64") || contains_ascii_ci(raw, b"quoted-printable")
 }
 
 fn contains_ascii_ci(haystack: &[u8], needle: &[u8]) -> bool {
