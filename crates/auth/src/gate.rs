@@ -23,6 +23,8 @@ pub struct LoginGate {
     pub directories: Arc<DirectoryPool>,
     pub keyring: Keyring,
     pub lockout: Lockout,
+    /// Live protocol sessions per account (`[limits] max_connections_per_account`).
+    pub connections: std::sync::Arc<crate::connections::Connections>,
 }
 
 /// A logged-in session: the account stays unlocked while this lives.

@@ -10,9 +10,11 @@
 //! - [`web_sessions`]: server-side web sessions with idle and absolute timeouts;
 //! - [`self_service`]: password and app-password changes from a signed-in web session;
 //! - [`roles`]: user, auditor, admin.
+//! - [`connections`]: the live IMAP/POP3 sessions per account and their limit.
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod connections;
 pub mod directory_pool;
 pub mod gate;
 pub mod lockout;

@@ -34,6 +34,7 @@ async fn scopes_and_audit_entries() {
         directories: DirectoryPool::new(data.directory_db(), key.clone(), 2),
         keyring: Keyring::new(Duration::from_secs(1)),
         lockout: Lockout::new(3, Duration::from_secs(60)),
+        connections: sigillo_auth::connections::Connections::new(0),
     };
     let user = "alice@example.org";
     assert!(gate.login("192.0.2.1", user, secret(pop3_only.as_bytes()), Protocol::Pop3).await.is_ok());

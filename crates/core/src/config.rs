@@ -278,6 +278,9 @@ pub struct Limits {
     pub idle_timeout_secs: u64,
     /// Default storage quota for a new account, in bytes (0: no quota).
     pub default_quota: u64,
+    /// Simultaneous IMAP and POP3 sessions one account may hold, counted together
+    /// (0: no limit).
+    pub max_connections_per_account: u32,
 }
 
 impl Default for Limits {
@@ -288,6 +291,7 @@ impl Default for Limits {
             max_connections: 1000,
             idle_timeout_secs: 300,
             default_quota: 0,
+            max_connections_per_account: 20,
         }
     }
 }
@@ -444,6 +448,14 @@ mod tests {
         let err =
             Config::parse("[server]\nhostname = \"h\"\nprimary_domain = \"d\"\ntypo = 1\n", Path::new("s.toml")).unwrap_err().to_string();
         assert!(err.contains("line 4") && err.contains("typo"), "{err}");
+    }
+
+    #[test]
+    fn connections_per_account_default_and_override() {
+        let base = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n";
+        assert_eq!(Config::parse(base, Path::new("s.toml")).unwrap().limits.max_connections_per_account, 20);
+        let c = Config::parse(&format!("{base}[limits]\nmax_connections_per_account = 3\n"), Path::new("s.toml")).unwrap();
+        assert_eq!(c.limits.max_connections_per_account, 3);
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! COPY and MOVE (§6.4.7, RFC 6851, COPYUID), SEARCH with ESEARCH (RFC 4731).
 
 use crate::message;
+use crate::mime;
 use crate::parser::search::DateCmp;
 use crate::parser::{FetchAttr, SearchKey, SectionPart, StoreMode};
 use crate::response;
+use crate::search_text::{self, Needle};
 use crate::sequence::{SequenceSet, format_set};
 use crate::session::{Done, Session, State};
 use sigillo_store::mailstore::{FlagOp, MessageMeta};
@@ -41,28 +43,6 @@ fn partial(data: &[u8], partial: Option<(u32, u32)>) -> (&[u8], Option<u32>) {
             (&data[start..end], Some(offset))
         }
     }
-}
-
-/// The bytes of a `BODY[section]` for a message treated as a single part.
-fn section_bytes(raw: &[u8], path: &[u32], part: &SectionPart) -> Option<Vec<u8>> {
-    let (header, body) = message::split(raw);
-    if !path.is_empty() {
-        // Single-part view: part 1 is the body (RFC 9051 §6.4.5, non-multipart).
-        if path != [1] {
-            return None;
-        }
-        return match part {
-            SectionPart::Full | SectionPart::Text => Some(body.to_vec()),
-            SectionPart::Mime | SectionPart::Header => Some(header.to_vec()),
-            SectionPart::HeaderFields { fields, not } => Some(message::header_fields(header, fields, *not)),
-        };
-    }
-    Some(match part {
-        SectionPart::Full => raw.to_vec(),
-        SectionPart::Header | SectionPart::Mime => header.to_vec(),
-        SectionPart::Text => body.to_vec(),
-        SectionPart::HeaderFields { fields, not } => message::header_fields(header, fields, *not),
-    })
 }
 
 fn section_name(path: &[u32], part: &SectionPart) -> String {
@@ -166,7 +146,10 @@ impl Session {
             };
             for (meta, raw) in chunk.iter().zip(raws) {
                 let Some(seq) = self.selected().and_then(|s| s.seq_of(meta.uid)) else { continue };
-                let line = self.fetch_line(seq, meta, raw.as_deref(), &attrs);
+                let line = match self.fetch_line(seq, meta, raw.as_deref(), &attrs) {
+                    Ok(line) => line,
+                    Err(done) => return done,
+                };
                 if let State::Selected(sel) = &mut self.state {
                     sel.flags.insert(meta.uid, meta.flags.clone());
                 }
@@ -179,10 +162,15 @@ impl Session {
         Done::ok("")
     }
 
-    fn fetch_line(&self, seq: u32, meta: &MessageMeta, raw: Option<&[u8]>, attrs: &[FetchAttr]) -> Vec<u8> {
+    /// One `* n FETCH (...)` line; `Err` is the tagged reply that ends the command
+    /// (RFC 3516 §4.3 UNKNOWN-CTE).
+    fn fetch_line(&self, seq: u32, meta: &MessageMeta, raw: Option<&[u8]>, attrs: &[FetchAttr]) -> Result<Vec<u8>, Done> {
         let utf8 = self.utf8;
         let mut out = format!("* {seq} FETCH (").into_bytes();
         let raw = raw.unwrap_or(&[]);
+        // The MIME tree, parsed once per message and only when an attribute needs it.
+        let cell = std::cell::OnceCell::new();
+        let tree = || cell.get_or_init(|| mime::parse(raw));
         for (i, attr) in attrs.iter().enumerate() {
             if i > 0 {
                 out.push(b' ');
@@ -201,11 +189,11 @@ impl Session {
                 }
                 FetchAttr::BodyStructure => {
                     out.extend_from_slice(b"BODYSTRUCTURE ");
-                    out.extend_from_slice(&message::body_structure(raw));
+                    out.extend_from_slice(&mime::structure(tree(), true));
                 }
                 FetchAttr::Body => {
                     out.extend_from_slice(b"BODY ");
-                    out.extend_from_slice(&message::body_structure(raw));
+                    out.extend_from_slice(&mime::structure(tree(), false));
                 }
                 FetchAttr::Rfc822 => {
                     out.extend_from_slice(b"RFC822 ");
@@ -220,7 +208,7 @@ impl Session {
                     response::literal(&mut out, message::split(raw).1);
                 }
                 FetchAttr::BodySection { section, partial: p, .. } => {
-                    let data = section_bytes(raw, &section.path, &section.part);
+                    let data = mime::section(tree(), raw, &section.path, &section.part);
                     let name = section_name(&section.path, &section.part);
                     match data {
                         Some(data) => {
@@ -233,22 +221,38 @@ impl Session {
                     }
                 }
                 FetchAttr::Binary { path, partial: p, .. } => {
-                    let data = section_bytes(raw, path, &SectionPart::Full).unwrap_or_default();
-                    let (slice, origin) = partial(&data, *p);
-                    let origin = origin.map_or(String::new(), |o| format!("<{o}>"));
                     let name: Vec<String> = path.iter().map(u32::to_string).collect();
-                    out.extend_from_slice(format!("BINARY[{}]{origin} ", name.join(".")).as_bytes());
-                    response::literal(&mut out, slice);
+                    match mime::binary(tree(), raw, path) {
+                        Some(Ok(data)) => {
+                            let (slice, origin) = partial(&data, *p);
+                            let origin = origin.map_or(String::new(), |o| format!("<{o}>"));
+                            out.extend_from_slice(format!("BINARY[{}]{origin} ", name.join(".")).as_bytes());
+                            // RFC 3516 §4.2: content with NUL goes as literal8.
+                            if slice.contains(&0) {
+                                out.push(b'~');
+                            }
+                            response::literal(&mut out, slice);
+                        }
+                        Some(Err(mime::BinaryError::UnknownEncoding(cte))) => {
+                            return Err(Done::no(format!("[UNKNOWN-CTE] Cannot decode content-transfer-encoding {cte}")));
+                        }
+                        None => out.extend_from_slice(format!("BINARY[{}] NIL", name.join(".")).as_bytes()),
+                    }
                 }
                 FetchAttr::BinarySize { path } => {
-                    let size = section_bytes(raw, path, &SectionPart::Full).map_or(0, |d| d.len());
                     let name: Vec<String> = path.iter().map(u32::to_string).collect();
-                    out.extend_from_slice(format!("BINARY.SIZE[{}] {size}", name.join(".")).as_bytes());
+                    match mime::binary(tree(), raw, path) {
+                        Some(Ok(data)) => out.extend_from_slice(format!("BINARY.SIZE[{}] {}", name.join("."), data.len()).as_bytes()),
+                        Some(Err(mime::BinaryError::UnknownEncoding(cte))) => {
+                            return Err(Done::no(format!("[UNKNOWN-CTE] Cannot decode content-transfer-encoding {cte}")));
+                        }
+                        None => out.extend_from_slice(format!("BINARY.SIZE[{}] NIL", name.join(".")).as_bytes()),
+                    }
                 }
             }
         }
         out.extend_from_slice(b")\r\n");
-        out
+        Ok(out)
     }
 
     pub async fn store(
@@ -491,16 +495,6 @@ fn key_has_modseq(key: &SearchKey) -> bool {
     }
 }
 
-fn contains_ci(haystack: &[u8], needle: &str) -> bool {
-    let needle = needle.to_lowercase();
-    let needle = needle.as_bytes();
-    if needle.is_empty() {
-        return true;
-    }
-    let hay = String::from_utf8_lossy(haystack).to_lowercase();
-    hay.as_bytes().windows(needle.len()).any(|w| w == needle)
-}
-
 fn eval(key: &SearchKey, c: &Ctx<'_>) -> bool {
     match key {
         SearchKey::All => true,
@@ -510,10 +504,11 @@ fn eval(key: &SearchKey, c: &Ctx<'_>) -> bool {
         SearchKey::Flag { flag, set } => c.meta.flags.iter().any(|f| f.eq_ignore_ascii_case(flag)) == *set,
         SearchKey::Header { name, value } => {
             let (header, _) = message::split(c.raw);
-            message::fields(header).iter().any(|(n, v, _)| n.eq_ignore_ascii_case(name) && contains_ci(v, value))
+            let needle = Needle::new(value);
+            message::fields(header).iter().any(|(n, v, _)| n.eq_ignore_ascii_case(name) && search_text::header_value_matches(v, &needle))
         }
-        SearchKey::Body(text) => contains_ci(message::split(c.raw).1, text),
-        SearchKey::Text(text) => contains_ci(c.raw, text),
+        SearchKey::Body(text) => search_text::body_matches(c.raw, &Needle::new(text)),
+        SearchKey::Text(text) => search_text::text_matches(c.raw, &Needle::new(text)),
         SearchKey::Date { cmp, day, sent } => {
             let secs = if *sent { sent_date(c.raw).unwrap_or(c.meta.internal_date) } else { c.meta.internal_date };
             let d = (secs + c.offset).div_euclid(86400);

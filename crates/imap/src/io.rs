@@ -20,10 +20,14 @@ pub enum IoError {
 
 /// One line as read: at most `max` octets kept, the rest of an overlong line consumed.
 pub struct Line {
-    /// The kept octets without the line ending.
+    /// The kept octets without the line ending; of an overlong line, its first
+    /// [`OVERLONG_HEAD`] octets, so the reply can still carry the command's tag.
     pub bytes: Vec<u8>,
     pub overlong: bool,
 }
+
+/// How much of an overlong line is kept (enough for any sane tag).
+pub const OVERLONG_HEAD: usize = 64;
 
 pub struct Conn<S> {
     pub stream: S,
@@ -62,11 +66,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
     /// the whole line is there.
     pub async fn read_line(&mut self, max: usize) -> Result<Line, IoError> {
         let mut overlong = false;
+        let mut head = Vec::new();
         loop {
             if let Some(i) = self.input.iter().position(|&b| b == b'\n') {
                 let mut line: Vec<u8> = self.input.drain(..=i).collect();
                 if overlong || line.len() > max + 2 {
-                    return Ok(Line { bytes: Vec::new(), overlong: true });
+                    if !overlong {
+                        head = line[..line.len().min(OVERLONG_HEAD)].to_vec();
+                    }
+                    return Ok(Line { bytes: head, overlong: true });
                 }
                 while line.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
                     line.pop();
@@ -74,6 +82,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                 return Ok(Line { bytes: line, overlong: false });
             }
             if self.input.len() > max + 2 {
+                if !overlong {
+                    head = self.input[..self.input.len().min(OVERLONG_HEAD)].to_vec();
+                }
                 overlong = true;
                 self.input.clear();
             }

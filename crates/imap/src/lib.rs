@@ -2,15 +2,26 @@
 //! own parser ([`parser`]) and response writer ([`response`]).
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "server")]
 pub mod commands;
 pub mod io;
+#[cfg(feature = "server")]
 pub mod mailbox;
 pub mod message;
+pub mod mime;
+pub mod mutf7;
 pub mod parser;
+#[cfg(feature = "server")]
+pub mod qresync;
 pub mod response;
+pub mod search_text;
+#[cfg(feature = "server")]
 pub mod selected;
 pub mod sequence;
+#[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "server")]
 pub mod session;
 
+#[cfg(feature = "server")]
 pub use server::{Server, handle_connection};

@@ -1,5 +1,5 @@
 //! What FETCH reads from a message's bytes: header and body split, header fields,
-//! ENVELOPE (RFC 9051 §7.5.2) and a single-part BODYSTRUCTURE, from the raw octets
+//! ENVELOPE (RFC 9051 §7.5.2), from the raw octets (BODYSTRUCTURE is in `crate::mime`)
 //! (header values as sent, as the RFC asks).
 
 use crate::response;
@@ -199,46 +199,6 @@ fn split_addresses(text: &str) -> Vec<String> {
     out
 }
 
-/// BODYSTRUCTURE of a message as one part (type, subtype, charset, encoding, size,
-/// lines). Multipart messages are described as their declared type with the whole body
-/// as one part; clients still fetch `BODY[]` or `BODY[TEXT]` correctly.
-pub fn body_structure(raw: &[u8]) -> Vec<u8> {
-    let (header, body) = split(raw);
-    let f = fields(header);
-    let ctype = header_value(&f, "Content-Type").map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_else(|| "text/plain".into());
-    let mut params = ctype.split(';');
-    let mime = params.next().unwrap_or("text/plain").trim().to_ascii_lowercase();
-    let (ty, sub) = mime.split_once('/').unwrap_or(("text", "plain"));
-    let (ty, sub) = if ty.starts_with("multipart") { ("application", "octet-stream") } else { (ty, sub) };
-    let charset = params
-        .filter_map(|p| p.split_once('='))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
-        .map(|(_, v)| v.trim().trim_matches('"').to_string());
-    let encoding = header_value(&f, "Content-Transfer-Encoding")
-        .map(|v| String::from_utf8_lossy(v).trim().to_ascii_uppercase())
-        .unwrap_or_else(|| "7BIT".into());
-    let mut out = b"(".to_vec();
-    response::string(&mut out, ty.to_ascii_uppercase().as_bytes(), false);
-    out.push(b' ');
-    response::string(&mut out, sub.to_ascii_uppercase().as_bytes(), false);
-    match charset {
-        Some(c) => {
-            out.extend_from_slice(b" (\"CHARSET\" ");
-            response::string(&mut out, c.as_bytes(), false);
-            out.push(b')');
-        }
-        None => out.extend_from_slice(b" NIL"),
-    }
-    out.extend_from_slice(b" NIL NIL ");
-    response::string(&mut out, encoding.as_bytes(), false);
-    out.extend_from_slice(format!(" {}", body.len()).as_bytes());
-    if ty == "text" {
-        out.extend_from_slice(format!(" {}", body.iter().filter(|&&b| b == b'\n').count()).as_bytes());
-    }
-    out.push(b')');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,6 +214,5 @@ mod tests {
         let env = String::from_utf8(envelope(MSG, false)).unwrap();
         assert!(env.starts_with("(NIL \"hi there\" ((\"Alice\" NIL \"alice\" \"example.org\"))"), "{env}");
         assert!(env.contains("((NIL NIL \"bob\" \"example.org\")(\"C, D\" NIL \"cd\" \"x.y\"))"), "{env}");
-        assert_eq!(String::from_utf8(body_structure(MSG)).unwrap(), "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 6 1)");
     }
 }

@@ -8,6 +8,7 @@ use crate::parser::{Command, ParseError, parse_command, parse_tag};
 use crate::response;
 use crate::selected::Selected;
 use crate::server::{IDLE_TIMEOUT, Server};
+use sigillo_auth::connections::ConnectionGuard;
 use sigillo_auth::login::Protocol;
 use sigillo_auth::{LoginRefused, Session as AuthSession};
 use sigillo_store::changes::{self, Change};
@@ -20,6 +21,8 @@ use zeroize::Zeroizing;
 /// A logged-in user: the unlock guard and the one mailstore connection of this session.
 pub struct User {
     pub auth: AuthSession,
+    /// This session in the account's live-session registry (and its limit).
+    pub connection: ConnectionGuard,
     pub store: Arc<Mutex<MailStore>>,
     pub changes: broadcast::Receiver<Change>,
 }
@@ -91,6 +94,14 @@ pub struct Session {
     pub limits: ReadLimits,
 }
 
+/// Resolves when the logged-in session was revoked; never before login.
+async fn revoked(user: &mut Option<User>) {
+    match user {
+        Some(user) => user.connection.revoked().await,
+        None => std::future::pending().await,
+    }
+}
+
 impl Session {
     pub fn new(server: Arc<Server>, conn: Conn<Stream>, peer: SocketAddr, tls: bool, stop: watch::Receiver<bool>) -> Self {
         let limits = ReadLimits { max_append: server.max_message_size, ..ReadLimits::default() };
@@ -159,6 +170,11 @@ impl Session {
                     self.conn.write(b"* BYE Server shutting down\r\n");
                     return self.conn.flush().await;
                 }
+                // Revoked from the account pages (sigillo_auth::connections).
+                _ = revoked(&mut self.user) => {
+                    self.conn.write(b"* BYE Session ended by the account owner\r\n");
+                    return self.conn.flush().await;
+                }
             };
             let read = match read {
                 Ok(read) => read,
@@ -191,6 +207,22 @@ impl Session {
             }
             self.conn.flush().await?;
         }
+    }
+
+    /// A mailbox name an IMAP4rev1 client sent that is not modified UTF-7 (only names
+    /// with `&` can be wrong: other printable ASCII and UTF-8 are accepted as they are).
+    fn malformed_mailbox_name<'c>(&self, command: &'c Command) -> Option<&'c str> {
+        if self.utf8 {
+            return None;
+        }
+        let names: Vec<&str> = match command {
+            Command::Select { mailbox, .. } | Command::Status { mailbox, .. } | Command::Append { mailbox, .. } => vec![mailbox],
+            Command::Create(name) | Command::Delete(name) | Command::Subscribe(name) | Command::Unsubscribe(name) => vec![name],
+            Command::Rename { from, to } => vec![from, to],
+            Command::Copy { mailbox, .. } => vec![mailbox],
+            _ => Vec::new(),
+        };
+        names.into_iter().find(|n| n.contains('&') && crate::mutf7::decode(n).is_none())
     }
 
     fn reply(&mut self, tag: Option<&str>, status: &str, text: &str) {
@@ -260,6 +292,9 @@ impl Session {
             Command::Login { user, password } => self.login(&user, password).await,
             Command::Authenticate { mechanism, initial } => return self.authenticate(&mechanism, initial).await,
             _ if !authenticated => Done::bad("Log in first (LOGIN or AUTHENTICATE)"),
+            ref command if let Some(bad) = self.malformed_mailbox_name(command) => {
+                Done::bad(format!("Mailbox name {bad:?} is not valid modified UTF-7 (RFC 3501 §5.1.3); ENABLE UTF8=ACCEPT for UTF-8 names"))
+            }
             Command::Enable(caps) => {
                 let mut enabled = Vec::new();
                 for cap in caps {
@@ -269,7 +304,8 @@ impl Session {
                             self.qresync = true;
                             self.condstore = true;
                         }
-                        "UTF8=ACCEPT" => self.utf8 = true,
+                        // RFC 9051 §6.3.1: IMAP4rev2 and UTF8=ACCEPT both mean UTF-8 names.
+                        "UTF8=ACCEPT" | "IMAP4REV2" => self.utf8 = true,
                         _ => continue,
                     }
                     enabled.push(cap);
@@ -290,11 +326,24 @@ impl Session {
             }
             Command::GetQuota(root) if root.is_empty() => self.quota().await,
             Command::GetQuota(_) => Done::no("[NONEXISTENT] No such quota root"),
-            Command::Select { mailbox, read_only, condstore } => {
+            Command::Select { qresync: Some(_), .. } if !self.qresync => {
+                // RFC 7162 §3.2.5: the QRESYNC parameter needs ENABLE QRESYNC first.
+                Done::bad("QRESYNC parameter without ENABLE QRESYNC")
+            }
+            Command::Select { mailbox, read_only, condstore, qresync } => {
                 if condstore {
                     self.condstore = true;
                 }
-                self.select(&mailbox, read_only).await
+                let done = self.select(&mailbox, read_only).await;
+                match qresync {
+                    Some(params) if done.status == "OK" => {
+                        if let Err(e) = self.qresync_select(&params).await {
+                            return Ok(e.done());
+                        }
+                        done
+                    }
+                    _ => done,
+                }
             }
             Command::Create(name) => self.create(&name).await,
             Command::Delete(name) => self.delete(&name).await,
@@ -382,6 +431,11 @@ impl Session {
             Ok(auth) => {
                 let data = self.server.data.clone();
                 let account = auth.unlocked.account.id.clone();
+                let connection = match self.server.gate.connections.register(&account, Protocol::Imap, self.peer.ip()) {
+                    Ok(guard) => guard,
+                    // RFC 9051 §7.1: LIMIT, "the operation ran up against an implementation limit".
+                    Err(e) => return Done::no(format!("[LIMIT] Too many connections for this account (limit {})", e.limit)),
+                };
                 let opened = {
                     let unlocked_data = data.clone();
                     let keys = auth.unlocked.keys.clone();
@@ -396,7 +450,7 @@ impl Session {
                 match opened {
                     Ok(Ok(store)) => {
                         let changes = changes::subscribe(&account);
-                        self.user = Some(User { auth, store: Arc::new(Mutex::new(store)), changes });
+                        self.user = Some(User { auth, connection, store: Arc::new(Mutex::new(store)), changes });
                         self.state = State::Authenticated;
                         self.conn.timeout = IDLE_TIMEOUT;
                         Done::ok(format!("[CAPABILITY {}] Logged in", self.capabilities()))

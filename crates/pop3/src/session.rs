@@ -6,6 +6,7 @@ use crate::maildrop::{LockGuard, Maildrop};
 use crate::wire::{Command, message_number, multiline};
 use crate::{MIN_IDLE_TIMEOUT, Pop3Error, Server};
 use base64::Engine;
+use sigillo_auth::connections::ConnectionGuard;
 use sigillo_auth::login::Protocol;
 use sigillo_auth::{LoginRefused, Session};
 use std::net::SocketAddr;
@@ -36,6 +37,7 @@ enum Flow {
 /// long as this does.
 struct Transaction {
     maildrop: Maildrop,
+    connection: ConnectionGuard,
     _lock: LockGuard,
     _session: Session,
 }
@@ -79,6 +81,14 @@ pub async fn handle_connection(server: Arc<Server>, implicit_tls: bool, tcp: Tcp
     session.conn.shutdown().await;
 }
 
+/// Resolves when the logged-in session was revoked; never before login.
+async fn revoked(tx: &mut Option<Transaction>) {
+    match tx {
+        Some(tx) => tx.connection.revoked().await,
+        None => std::future::pending().await,
+    }
+}
+
 impl Pop3Session {
     async fn run(&mut self, stop: &mut watch::Receiver<bool>) -> Result<(), Pop3Error> {
         loop {
@@ -91,6 +101,11 @@ impl Pop3Session {
                 line = self.conn.read_line(MAX_COMMAND_LINE) => line?,
                 _ = stop.wait_for(|stopping| *stopping) => {
                     self.conn.send(b"-ERR [SYS/TEMP] server shutting down\r\n");
+                    return Ok(());
+                }
+                // Revoked from the account pages: closed without committing deletions.
+                _ = revoked(&mut self.tx) => {
+                    self.conn.send(b"-ERR [SYS/TEMP] Session ended by the account owner\r\n");
                     return Ok(());
                 }
             };
@@ -317,6 +332,16 @@ impl Pop3Session {
                 return Ok(());
             }
         };
+        // The per-account limit, shared with IMAP (RFC 3206 §4: IN-USE, so a client does
+        // not take it for a wrong password).
+        let connection = match self.server.gate.connections.register(&session.unlocked.account.id, Protocol::Pop3, self.peer.ip()) {
+            Ok(guard) => guard,
+            Err(e) => {
+                let reply = format!("-ERR [IN-USE] Too many connections for this account (limit {}); try again later\r\n", e.limit);
+                self.error(reply.as_bytes());
+                return Ok(());
+            }
+        };
         let Some(lock) = self.server.locks.try_lock(&session.unlocked.account.id) else {
             self.error(b"-ERR [IN-USE] Another POP3 session holds this maildrop; try again later\r\n");
             return Ok(());
@@ -351,7 +376,7 @@ impl Pop3Session {
         let (count, size) = maildrop.stat();
         let reply = format!("+OK Logged in; {count} message(s) ({size} octets)\r\n");
         self.conn.send(reply.as_bytes());
-        self.tx = Some(Transaction { maildrop, _lock: lock, _session: session });
+        self.tx = Some(Transaction { maildrop, connection, _lock: lock, _session: session });
         Ok(())
     }
 

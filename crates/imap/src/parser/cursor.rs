@@ -119,6 +119,8 @@ impl<'a> Cursor<'a> {
         loop {
             match self.peek() {
                 None | Some(b'\r') | Some(b'\n') => return Err(self.error("unterminated quoted string")),
+                // RFC 9051 §9: QUOTED-CHAR never includes NUL.
+                Some(0) => return Err(self.error("NUL in a quoted string")),
                 Some(b'"') => {
                     self.pos += 1;
                     return Ok(out);
@@ -181,8 +183,13 @@ impl<'a> Cursor<'a> {
     }
 
     /// An astring that must be UTF-8 (mailbox names, RFC 9051 §5.1 / UTF8=ACCEPT).
+    /// Control characters are refused too: no mailbox name needs them.
     pub fn utf8_astring(&mut self, what: &str) -> Result<String, ParseError> {
-        String::from_utf8(self.astring()?).map_err(|_| ParseError::Syntax(format!("{what} is not valid UTF-8")))
+        let text = String::from_utf8(self.astring()?).map_err(|_| ParseError::Syntax(format!("{what} is not valid UTF-8")))?;
+        if text.chars().any(char::is_control) {
+            return Err(ParseError::Syntax(format!("{what} contains control characters")));
+        }
+        Ok(text)
     }
 
     /// `list-mailbox`: like astring but `%` and `*` are allowed unquoted.

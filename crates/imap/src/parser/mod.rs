@@ -47,6 +47,18 @@ pub enum StoreMode {
     Remove,
 }
 
+/// `QRESYNC (uidvalidity modseq [known-uids] [(known-seqs known-uids)])` on SELECT or
+/// EXAMINE (RFC 7162 §3.2.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QresyncParams {
+    pub uidvalidity: u32,
+    pub modseq: u64,
+    pub known_uids: Option<SequenceSet>,
+    /// The sequence-match data; parsed and validated, not needed by a server that keeps
+    /// every expunged UID.
+    pub seq_match: Option<(SequenceSet, SequenceSet)>,
+}
+
 /// LIST-EXTENDED (RFC 5258) options.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListOptions {
@@ -69,7 +81,7 @@ pub enum Command {
     Enable(Vec<String>),
     Id,
     Namespace,
-    Select { mailbox: String, read_only: bool, condstore: bool },
+    Select { mailbox: String, read_only: bool, condstore: bool, qresync: Option<QresyncParams> },
     Create(String),
     Delete(String),
     Rename { from: String, to: String },
@@ -233,16 +245,28 @@ fn command(c: &mut Cursor<'_>, name: &str) -> Result<Command, ParseError> {
         "SELECT" | "EXAMINE" => {
             c.sp()?;
             let mailbox = c.utf8_astring("mailbox name")?;
-            let mut condstore = false;
+            let (mut condstore, mut qresync) = (false, None);
             if c.eat(b' ') {
-                // RFC 7162 §3.1.8 / §3.2.5: (CONDSTORE) or (QRESYNC (...)); QRESYNC's
-                // parameters are accepted, and either turns CONDSTORE on.
-                let params = balanced_list(&mut c_clone(c))?;
-                let upper = params.to_ascii_uppercase();
-                condstore = contains(&upper, b"CONDSTORE") || contains(&upper, b"QRESYNC");
-                c.skip(params.len());
+                // RFC 7162 §3.1.8 / §3.2.5: (CONDSTORE) or (QRESYNC (...)); either turns
+                // CONDSTORE on.
+                c.expect(b'(')?;
+                loop {
+                    match c.atom()?.to_ascii_uppercase().as_str() {
+                        "CONDSTORE" => condstore = true,
+                        "QRESYNC" => {
+                            c.sp()?;
+                            qresync = Some(qresync_params(c)?);
+                            condstore = true;
+                        }
+                        other => return Err(c.error(&format!("unknown SELECT parameter {other}"))),
+                    }
+                    if c.eat(b')') {
+                        break;
+                    }
+                    c.sp()?;
+                }
             }
-            Command::Select { mailbox, read_only: name == "EXAMINE", condstore }
+            Command::Select { mailbox, read_only: name == "EXAMINE", condstore, qresync }
         }
         "CREATE" => Command::Create(mailbox_arg(c)?),
         "DELETE" => Command::Delete(mailbox_arg(c)?),
@@ -294,32 +318,31 @@ fn command(c: &mut Cursor<'_>, name: &str) -> Result<Command, ParseError> {
     })
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-fn c_clone<'a>(c: &Cursor<'a>) -> Cursor<'a> {
-    Cursor::new(c.rest())
-}
-
-/// The bytes of a parenthesised list starting at the cursor, checked for balance and depth.
-fn balanced_list<'a>(c: &mut Cursor<'a>) -> Result<&'a [u8], ParseError> {
-    let rest = c.rest();
-    let mut depth = 0usize;
-    for (i, b) in rest.iter().enumerate() {
-        match b {
-            b'(' => depth += 1,
-            b')' => depth = depth.saturating_sub(1),
-            _ => {}
+/// RFC 7162 §3.2.5: `(uidvalidity SP mod-sequence-value [SP known-uids]
+/// [SP seq-match-data])`, seq-match-data = `(known-sequence-set SP known-uid-set)`.
+fn qresync_params(c: &mut Cursor<'_>) -> Result<QresyncParams, ParseError> {
+    c.expect(b'(')?;
+    let uidvalidity = u32::try_from(c.number()?).ok().filter(|&n| n > 0).ok_or_else(|| c.error("bad UIDVALIDITY"))?;
+    c.sp()?;
+    let modseq = c.number()?;
+    let (mut known_uids, mut seq_match) = (None, None);
+    if c.eat(b' ') {
+        if c.peek() != Some(b'(') {
+            known_uids = Some(sequence_set(c)?);
+            if c.eat(b' ') && c.peek() != Some(b'(') {
+                return Err(c.error("expected sequence match data"));
+            }
         }
-        if depth > cursor::MAX_DEPTH {
-            return Err(c.error("lists nested too deeply"));
-        }
-        if depth == 0 {
-            return if i == 0 { Err(c.error("expected '('")) } else { Ok(&rest[..=i]) };
+        if c.eat(b'(') {
+            let seqs = sequence_set(c)?;
+            c.sp()?;
+            let uids = sequence_set(c)?;
+            c.expect(b')')?;
+            seq_match = Some((seqs, uids));
         }
     }
-    Err(c.error("unbalanced parentheses"))
+    c.expect(b')')?;
+    Ok(QresyncParams { uidvalidity, modseq, known_uids, seq_match })
 }
 
 fn mailbox_arg(c: &mut Cursor<'_>) -> Result<String, ParseError> {

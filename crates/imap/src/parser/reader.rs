@@ -69,7 +69,7 @@ pub async fn read_command<S: AsyncRead + AsyncWrite + Unpin>(conn: &mut Conn<S>,
         let line = conn.read_line(limits.max_line).await?;
         let tag = || super::parse_tag(if command.is_empty() { &line.bytes } else { &command });
         if line.overlong {
-            return Ok(Read::LineTooLong { tag: if command.is_empty() { None } else { super::parse_tag(&command) } });
+            return Ok(Read::LineTooLong { tag: super::parse_tag(if command.is_empty() { &line.bytes } else { &command }) });
         }
         let append = is_append(if command.is_empty() { &line.bytes } else { &command });
         let Some((size, non_sync)) = trailing_literal(&line.bytes) else {
@@ -138,7 +138,7 @@ mod tests {
         let limits = ReadLimits { max_line: 100, max_literal: 10, max_append: 1000, max_literals: 2 };
         let long = [b"x LOGIN ".to_vec(), vec![b'a'; 500], b"\r\ny NOOP\r\n".to_vec()].concat();
         let (cmds, _) = run(&long, limits).await;
-        assert_eq!(cmds[0], Ok(Read::LineTooLong { tag: None }));
+        assert_eq!(cmds[0], Ok(Read::LineTooLong { tag: Some("x".into()) }), "the tag survives an overlong line");
         assert_eq!(cmds[1], Ok(Read::Command(b"y NOOP".to_vec())), "the connection goes on after an overlong line");
 
         let (cmds, written) = run(b"a LOGIN {11}\r\nb APPEND INBOX {999}\r\n", limits).await;

@@ -50,6 +50,20 @@ fn mailbox_names_must_be_utf8() {
     let Command::Select { condstore, .. } = parse("a EXAMINE INBOX (CONDSTORE)") else { panic!() };
     assert!(condstore);
     assert!(matches!(parse("a SELECT INBOX (QRESYNC (1 2))"), Command::Select { condstore: true, .. }));
+    let Command::Select { qresync: Some(q), .. } = parse("a SELECT INBOX (QRESYNC (67890007 90060115194045000 41:211,214:541))") else {
+        panic!()
+    };
+    assert_eq!((q.uidvalidity, q.modseq), (67890007, 90060115194045000));
+    assert_eq!(q.known_uids, SequenceSet::parse("41:211,214:541"));
+    assert_eq!(q.seq_match, None);
+    let Command::Select { qresync: Some(q), .. } = parse("a SELECT INBOX (QRESYNC (1 2 1:9 (1:3 5:7)))") else { panic!() };
+    assert_eq!(q.seq_match, Some((SequenceSet::parse("1:3").unwrap(), SequenceSet::parse("5:7").unwrap())));
+    let Command::Select { qresync: Some(q), .. } = parse("a SELECT INBOX (QRESYNC (1 2 (1:3 5:7)))") else { panic!() };
+    assert!(q.known_uids.is_none() && q.seq_match.is_some());
+    for bad in ["a SELECT INBOX (QRESYNC (0 2))", "a SELECT INBOX (QRESYNC (1))", "a SELECT INBOX (QRESYNC 1 2)", "a SELECT INBOX (BOGUS)"]
+    {
+        assert!(parse_command(bad.as_bytes()).is_err(), "{bad}");
+    }
     assert!(matches!(fails(b"a SELECT INBOX (QRESYNC (1 2)"), ParseError::Syntax(_)), "unbalanced");
 }
 

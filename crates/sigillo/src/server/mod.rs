@@ -170,6 +170,7 @@ fn smtp_server(
                 ctx.config.security.max_auth_failures,
                 Duration::from_secs(ctx.config.security.lockout_secs),
             ),
+            connections: sigillo_auth::connections::Connections::new(limits.max_connections_per_account as usize),
         }),
         queue: Arc::new(sigillo_smtp::Queue::new(ctx.data.queue_dir(), queue_key)),
         tls,

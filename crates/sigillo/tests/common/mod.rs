@@ -158,3 +158,43 @@ pub fn spawn_serve(server: &Server, ready: &str) -> std::process::Child {
     let _ = child.wait();
     panic!("server did not print {ready:?} within 30 s");
 }
+
+/// Like [`spawn_serve`], with the server's stderr (its log, and any panic message) written
+/// to `log` so a test can check it afterwards.
+pub fn spawn_serve_logged(server: &Server, ready: &str, log: &Path) -> std::process::Child {
+    use std::io::BufRead;
+    let file = std::fs::File::create(log).expect("log file");
+    let mut child = sigillo().args(["serve", "--data", server.data()]).stdout(Stdio::piped()).stderr(file).spawn().expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200))
+            && line.contains(ready)
+        {
+            return child;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("server did not print {ready:?} within 30 s");
+}
+
+/// Sets `key = value` in the `[limits]` table of the config (replacing the key's line, or
+/// adding one).
+pub fn set_limit(server: &Server, key: &str, value: &str) {
+    let path = server.dir.join("sigillo.toml");
+    let config = std::fs::read_to_string(&path).expect("read config");
+    let (before, after) = config.split_once("[limits]\n").expect("config has a [limits] table");
+    let table_end = after.find("\n[").map_or(after.len(), |i| i + 1);
+    let (table, rest) = after.split_at(table_end);
+    let mut lines: Vec<String> = table.lines().filter(|l| !l.trim_start().starts_with(&format!("{key} "))).map(String::from).collect();
+    lines.insert(0, format!("{key} = {value}"));
+    let table = lines.join("\n") + "\n";
+    std::fs::write(&path, format!("{before}[limits]\n{table}{rest}")).expect("write config");
+}
