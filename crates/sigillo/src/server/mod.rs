@@ -102,6 +102,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     tokio::spawn(backup::schedule(ctx.data.root().to_path_buf(), ctx.config.backup.clone(), stop_rx.clone()));
     // Outbound delivery of the queue (remote recipients), with its own stop signal.
     let outbound = sigillo_smtp::outbound::worker::Outbound::new(smtp.clone(), (&ctx.config.delivery).into(), None);
+    outbound.set_observer(sigillo_smtp::certified::delivery_observer(smtp.clone()));
     let outbound_task = ctx.config.delivery.enabled.then(|| tokio::spawn(outbound.run(stop_rx.clone())));
     println!("Sigillo {} is running as {hostname}:", env!("CARGO_PKG_VERSION"));
     for line in &lines {
