@@ -67,8 +67,13 @@ fn unpack(receipts: &[String], work: &Path) -> Vec<Unpacked> {
 /// `sigillo verify` with the original and the pinned CA, then OpenSSL on every token: it
 /// verifies against the event hash, and `ts -reply -text` shows that hash and the event time.
 fn check_independently(receipt: &Unpacked, eml: &str, ca: &str) {
+    check_with(receipt, eml, ca, ca)
+}
+
+/// As [`check_independently`], when the tokens come from the TSA of `token_ca`.
+fn check_with(receipt: &Unpacked, eml: &str, our_ca: &str, ca: &str) {
     let bundle_path = receipt.dir.join("evidence.json");
-    let out = run(&["verify", bundle_path.to_str().unwrap(), "--message", eml, "--tsa-ca", ca], b"");
+    let out = run(&["verify", bundle_path.to_str().unwrap(), "--message", eml, "--tsa-ca", our_ca], b"");
     assert!(out.status.success() && text(&out.stdout).contains("VERIFIED"), "{}", text(&out.stdout));
     for (i, item) in receipt.bundle.events.iter().enumerate() {
         let digest = hex::encode(sigillo_certify::sha256(&item.event.canonical()));
@@ -84,6 +89,63 @@ fn check_independently(receipt: &Unpacked, eml: &str, ca: &str) {
         let event_time = time::OffsetDateTime::parse(&item.event.time, &time::format_description::well_known::Rfc3339).unwrap();
         assert!((stamped - event_time).whole_seconds().abs() <= 5, "token time {stamped} far from event time {event_time}");
     }
+}
+
+#[test]
+fn with_tsa_url_the_tokens_come_from_another_servers_tsa() {
+    // The outside TSA: a second `sigillo serve` answering at /tsa.
+    let tsa = init();
+    let tsa_port = free_port();
+    set_listen(&tsa, &format!("https = \"127.0.0.1:{tsa_port}\""));
+    let mut tsa_child = spawn_serve(&tsa, "https://");
+    let tsa_ca = ok(&["tsa", "ca", "--data", tsa.data()], b"");
+
+    let s = init();
+    add_account(&s, "alice@example.org", PASSWORD);
+    add_account(&s, "bob@example.org", PASSWORD);
+    ok(&["account", "certify", "alice@example.org", "on", "--data", s.data()], b"");
+    std::fs::write(s.dir.join("tsa-ca.pem"), &tsa_ca).unwrap();
+    std::fs::copy(tsa.dir.join("keys/tls.crt"), s.dir.join("tsa-tls.pem")).unwrap();
+    let config = s.dir.join("sigillo.toml");
+    let mut text_config = std::fs::read_to_string(&config).unwrap();
+    text_config.push_str(&format!(
+        "\n[certify]\ntsa_url = \"https://127.0.0.1:{tsa_port}/tsa\"\ntsa_ca_file = \"tsa-ca.pem\"\ntsa_tls_ca_file = \"tsa-tls.pem\"\ntsa_timeout_secs = 5\n"
+    ));
+    std::fs::write(&config, text_config).unwrap();
+    let sub = free_port();
+    set_listen(&s, &format!("submissions = \"127.0.0.1:{sub}\""));
+    let mut child = spawn_serve(&s, "submissions");
+
+    let work = s._tmp.path();
+    let our_ca = write_file(work, "our-ca.pem", &ok(&["tsa", "ca", "--data", s.data()], b""));
+    let their_ca = write_file(work, "their-ca.pem", &tsa_ca);
+    let original = "From: alice@example.org\r\nTo: bob@example.org\r\nSubject: stamped elsewhere\r\n\r\nHello.\r\n";
+    let eml = write_file(work, "original.eml", original);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_client.py");
+    let sent = Command::new("python3")
+        .args([script, "send", &sub.to_string(), "--from", "alice@example.org", "--to", "bob@example.org", "--file", &eml, "--ssl"])
+        .args(["--user", "alice@example.org"])
+        .env("SMTP_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert_eq!(text(&sent.stdout).trim(), "OK", "{}", text(&sent.stderr));
+    let receipts: Vec<String> = export_messages(&s, "alice@example.org", PASSWORD).unwrap().iter().map(|m| text(m)).collect();
+    assert_eq!(receipts.len(), 2, "acceptance and delivery receipts");
+    for receipt in unpack(&receipts, work) {
+        // sigillo verify pins our CA (the tree head) and finds the outside TSA's CA in the bundle;
+        // OpenSSL verifies every token against the outside TSA's CA...
+        check_with(&receipt, &eml, &our_ca, &their_ca);
+        assert!(receipt.bundle.certificates.external_tsa_ca.as_deref() == Some(tsa_ca.as_str()));
+        // ...and not against ours: the tokens really come from the other server.
+        let tsr = receipt.dir.join(format!("1-acceptance-{}.tsr", receipt.bundle.events[0].event.evidence_id));
+        let digest = hex::encode(sigillo_certify::sha256(&receipt.bundle.events[0].event.canonical()));
+        let out = openssl(&["ts", "-verify", "-in", tsr.to_str().unwrap(), "-digest", &digest, "-CAfile", &our_ca]);
+        assert!(!out.status.success(), "a token of the outside TSA verified against our CA");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = tsa_child.kill();
+    let _ = tsa_child.wait();
 }
 
 /// "Nov 23 17:40:01 2026 GMT" (OpenSSL's ASN1_TIME_print) as a time.
