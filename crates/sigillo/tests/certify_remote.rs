@@ -39,6 +39,8 @@ import email, sys, os
 from email import policy
 msg = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=policy.default)
 print(msg.get("X-Ricevuta", ""))
+summary = str(msg["Subject"]) + "\n" + msg.get_body(("plain",)).get_content()
+open(os.path.join(sys.argv[2], "summary.txt"), "w", encoding="utf-8").write(summary)
 for part in msg.iter_attachments():
     open(os.path.join(sys.argv[2], part.get_filename()), "wb").write(part.get_payload(decode=True))
 "#;
@@ -46,6 +48,8 @@ for part in msg.iter_attachments():
 /// A receipt taken apart: its kind (X-Ricevuta) and the directory with its attachments.
 struct Unpacked {
     kind: String,
+    /// The decoded Subject, a newline, then the readable text part.
+    summary: String,
     dir: std::path::PathBuf,
     bundle: sigillo_certify::bundle::Bundle,
 }
@@ -59,7 +63,8 @@ fn unpack(receipts: &[String], work: &Path) -> Vec<Unpacked> {
         let py = Command::new("python3").args(["-c", EXTRACT, &file, dir.to_str().unwrap()]).output().unwrap();
         assert!(py.status.success(), "{}", text(&py.stderr));
         let bundle = sigillo_certify::bundle::parse(&std::fs::read(dir.join("evidence.json")).unwrap()).unwrap();
-        out.push(Unpacked { kind: text(&py.stdout).trim().to_string(), dir, bundle });
+        let summary = std::fs::read_to_string(dir.join("summary.txt")).unwrap();
+        out.push(Unpacked { kind: text(&py.stdout).trim().to_string(), summary, dir, bundle });
     }
     out
 }
@@ -104,6 +109,9 @@ fn with_tsa_url_the_tokens_come_from_another_servers_tsa() {
     add_account(&s, "alice@example.org", PASSWORD);
     add_account(&s, "bob@example.org", PASSWORD);
     ok(&["account", "certify", "alice@example.org", "on", "--data", s.data()], b"");
+    ok(&["account", "set-language", "alice@example.org", "nb", "--data", s.data()], b"");
+    // Only the four languages with receipt texts are accepted.
+    assert!(!run(&["account", "set-language", "alice@example.org", "fr", "--data", s.data()], b"").status.success());
     std::fs::write(s.dir.join("tsa-ca.pem"), &tsa_ca).unwrap();
     std::fs::copy(tsa.dir.join("keys/tls.crt"), s.dir.join("tsa-tls.pem")).unwrap();
     let config = s.dir.join("sigillo.toml");
@@ -135,6 +143,7 @@ fn with_tsa_url_the_tokens_come_from_another_servers_tsa() {
         // sigillo verify pins our CA (the tree head) and finds the outside TSA's CA in the bundle;
         // OpenSSL verifies every token against the outside TSA's CA...
         check_with(&receipt, &eml, &our_ca, &their_ca);
+        assert!(receipt.summary.contains("Serveren har registrert"), "{}", receipt.summary);
         assert!(receipt.bundle.certificates.external_tsa_ca.as_deref() == Some(tsa_ca.as_str()));
         // ...and not against ours: the tokens really come from the other server.
         let tsr = receipt.dir.join(format!("1-acceptance-{}.tsr", receipt.bundle.events[0].event.evidence_id));
@@ -160,11 +169,13 @@ fn openssl_time(s: &str) -> time::OffsetDateTime {
     date.with_hms(hms[0], hms[1], hms[2]).unwrap().assume_utc()
 }
 
-fn certified_pair(dns: &DnsServer) -> (Node, Node) {
+/// A and B, alice on A certified and reading receipts in `language`.
+fn certified_pair(dns: &DnsServer, language: &str) -> (Node, Node) {
     let (mut a, mut b) = pair(&dns.config());
     add_account(&a.s, LOCAL_BOB, PASSWORD);
     add_account(&b.s, CAROL, PASSWORD);
     ok(&["account", "certify", ALICE, "on", "--data", a.s.data()], b"");
+    assert!(ok(&["account", "set-language", ALICE, language, "--data", a.s.data()], b"").contains(language));
     b.start();
     a.start();
     (a, b)
@@ -173,7 +184,7 @@ fn certified_pair(dns: &DnsServer) -> (Node, Node) {
 #[test]
 fn a_certified_message_to_a_local_and_a_remote_recipient_gets_three_verifiable_receipts() {
     let dns = zone();
-    let (a, b) = certified_pair(&dns);
+    let (a, b) = certified_pair(&dns, "ar");
     let work = a.s._tmp.path();
     let ca = write_file(work, "tsa-ca.pem", &ok(&["tsa", "ca", "--data", a.s.data()], b""));
     let original = format!(
@@ -196,6 +207,10 @@ fn a_certified_message_to_a_local_and_a_remote_recipient_gets_three_verifiable_r
 
     let mut delivered_to = Vec::new();
     for receipt in &unpacked {
+        // Alice reads Arabic: the summary is in Arabic, the evidence is the same as always.
+        let title = if receipt.kind == "accettazione" { "إيصال القبول" } else { "إيصال التسليم" };
+        assert!(receipt.summary.starts_with(&format!("{title}: signed contract\n{title}")), "{}", receipt.summary);
+        assert!(receipt.summary.contains("بصمة SHA-256 للرسالة"), "{}", receipt.summary);
         assert_eq!(receipt.bundle.message_sha256, hex::encode(sigillo_certify::sha256(original.as_bytes())));
         check_independently(receipt, &eml, &ca);
         let last = &receipt.bundle.events.last().unwrap().event;
@@ -224,7 +239,7 @@ fn a_certified_message_to_a_local_and_a_remote_recipient_gets_three_verifiable_r
 #[test]
 fn a_recipient_the_remote_server_refuses_gets_a_non_delivery_notice_whose_evidence_verifies() {
     let dns = zone();
-    let (a, _b) = certified_pair(&dns);
+    let (a, _b) = certified_pair(&dns, "it");
     let work = a.s._tmp.path();
     let ca = write_file(work, "tsa-ca.pem", &ok(&["tsa", "ca", "--data", a.s.data()], b""));
     let original = outbound_message("refused", "nobody@b.test");
@@ -236,6 +251,11 @@ fn a_recipient_the_remote_server_refuses_gets_a_non_delivery_notice_whose_eviden
     let unpacked = unpack(&receipts, work);
     let notice = unpacked.iter().find(|u| u.kind == "errore-consegna").unwrap();
     check_independently(notice, &eml, &ca);
+    // Alice reads Italian: PEC's own words.
+    assert!(notice.summary.starts_with("Avviso di mancata consegna: outbound refused"), "{}", notice.summary);
+    assert!(notice.summary.contains("Ultima risposta: 550"), "{}", notice.summary);
+    let acceptance = unpacked.iter().find(|u| u.kind == "accettazione").unwrap();
+    assert!(acceptance.summary.starts_with("Ricevuta di accettazione"), "{}", acceptance.summary);
     let kinds: Vec<&str> = notice.bundle.events.iter().map(|e| e.event.kind_name()).collect();
     assert_eq!(kinds, ["acceptance", "non-delivery"]);
     match &notice.bundle.events[1].event.what {

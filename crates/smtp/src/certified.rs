@@ -314,9 +314,15 @@ fn send_receipt(
     Ok(())
 }
 
-/// The language receipts are written in for `address`.
-fn sender_language(_dir: &sigillo_store::Directory, _address: &str) -> String {
-    "en".to_string()
+/// The language receipts are written in for `address` (English when unset or unreadable).
+fn sender_language(dir: &sigillo_store::Directory, address: &str) -> String {
+    match dir.account(address).and_then(|a| a.map(|a| dir.language(&a.id)).transpose()) {
+        Ok(lang) => lang.flatten().unwrap_or_else(|| "en".to_string()),
+        Err(e) => {
+            tracing::warn!(address, error = %e, "cannot read the account's language; receipts in English");
+            "en".to_string()
+        }
+    }
 }
 
 /// Hook for DKIM: receipts must be signed with the server's DKIM key (outbound delivery's
