@@ -267,3 +267,97 @@ fn a_recipient_the_remote_server_refuses_gets_a_non_delivery_notice_whose_eviden
     }
     wait_queue_empty(&a);
 }
+
+/// `curl` to /verify: returns the HTTP status and the page.
+fn curl_verify(port: u16, fields: &[String]) -> (String, String) {
+    let mut cmd = Command::new("curl");
+    cmd.args(["-sk", "--max-time", "30", "-w", "\n%{http_code}"]);
+    for f in fields {
+        cmd.args(["-F", f]);
+    }
+    let out = cmd.arg(format!("https://127.0.0.1:{port}/verify")).output().expect("curl is installed by scripts/test");
+    let all = text(&out.stdout);
+    let (page, code) = all.rsplit_once('\n').unwrap_or((&all, ""));
+    (code.to_string(), page.to_string())
+}
+
+#[test]
+fn the_public_verify_page_checks_an_uploaded_bundle_and_stores_nothing() {
+    let s = init();
+    add_account(&s, "alice@example.org", PASSWORD);
+    add_account(&s, "bob@example.org", PASSWORD);
+    ok(&["account", "certify", "alice@example.org", "on", "--data", s.data()], b"");
+    let (sub, https) = (free_port(), free_port());
+    set_listen(&s, &format!("submissions = \"127.0.0.1:{sub}\""));
+    set_listen(&s, &format!("https = \"127.0.0.1:{https}\""));
+    let mut child = spawn_serve(&s, "submissions");
+    let work = s._tmp.path();
+    let original = "From: alice@example.org\r\nTo: bob@example.org\r\nSubject: for the page\r\n\r\nHello.\r\n";
+    let eml = write_file(work, "original.eml", original);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_client.py");
+    let sent = Command::new("python3")
+        .args([script, "send", &sub.to_string(), "--from", "alice@example.org", "--to", "bob@example.org", "--file", &eml, "--ssl"])
+        .args(["--user", "alice@example.org"])
+        .env("SMTP_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert_eq!(text(&sent.stdout).trim(), "OK", "{}", text(&sent.stderr));
+    let receipts: Vec<String> = export_messages(&s, "alice@example.org", PASSWORD).unwrap().iter().map(|m| text(m)).collect();
+    let unpacked = unpack(&receipts, work);
+    let delivery = unpacked.iter().find(|u| u.kind == "avvenuta-consegna").expect("a delivery receipt");
+    let bundle = delivery.dir.join("evidence.json");
+    let bundle = bundle.to_str().unwrap();
+    let ca = write_file(work, "ca.pem", &ok(&["tsa", "ca", "--data", s.data()], b""));
+    let files_before = walk(&s.dir).len();
+
+    // The form, under the strict CSP, without any script.
+    let form = Command::new("curl").args(["-sk", "-i", &format!("https://127.0.0.1:{https}/verify")]).output().unwrap();
+    let form = text(&form.stdout);
+    assert!(form.contains("content-security-policy: default-src 'none'") && form.contains("enctype=\"multipart/form-data\""), "{form}");
+    assert!(!form.contains("<script"), "{form}");
+
+    // A good bundle, with the message and the pinned CA: verified, every check listed.
+    let (code, page) = curl_verify(https, &[format!("bundle=@{bundle}"), format!("message=@{eml}"), format!("tsa_ca=@{ca}")]);
+    assert_eq!(code, "200", "{page}");
+    assert!(page.contains("<strong>VERIFIED</strong>") && !page.contains("NOT VERIFIED"), "{page}");
+    for part in ["certificates", "message", "tree head", "token 2", "inclusion proof 2"] {
+        assert!(page.contains(&format!("✓ holds</td><td>{part}</td>")), "{part}: {page}");
+    }
+    // Without the message: still verified, and the page says the message was not given.
+    let (code, page) = curl_verify(https, &[format!("bundle=@{bundle}")]);
+    assert!(code == "200" && page.contains("<strong>VERIFIED</strong>") && page.contains("not given"), "{page}");
+
+    // A tampered event: the token and proof of that event fail, by name.
+    let mut value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(bundle).unwrap()).unwrap();
+    value["events"][1]["event"]["what"]["recipient"] = "mallory@example.org".into();
+    let tampered = write_file(work, "tampered.json", &value.to_string());
+    let (code, page) = curl_verify(https, &[format!("bundle=@{tampered}"), format!("message=@{eml}")]);
+    assert_eq!(code, "200");
+    assert!(page.contains("NOT VERIFIED") && page.contains("✗ fails</td><td>token 2</td>"), "{page}");
+    // Another message: the message check fails.
+    let other = write_file(work, "other.eml", &original.replace("Hello", "Hallo"));
+    let (_, page) = curl_verify(https, &[format!("bundle=@{bundle}"), format!("message=@{other}")]);
+    assert!(page.contains("NOT VERIFIED") && page.contains("✗ fails</td><td>message</td>"), "{page}");
+    // Not a bundle; no bundle; not multipart.
+    let (code, page) = curl_verify(https, &[format!("bundle=@{eml}")]);
+    assert!(code == "422" && page.contains("not an evidence bundle"), "{code} {page}");
+    let (code, _) = curl_verify(https, &[format!("message=@{eml}")]);
+    assert_eq!(code, "400");
+    let plain = Command::new("curl")
+        .args(["-sk", "-o", "/dev/null", "-w", "%{http_code}", "--data", "x=1", &format!("https://127.0.0.1:{https}/verify")])
+        .output()
+        .unwrap();
+    assert_eq!(text(&plain.stdout), "415");
+    // Too large: 413, and the server still answers afterwards.
+    let big = work.join("big.bin");
+    std::fs::write(&big, vec![b'x'; 17 * 1024 * 1024]).unwrap();
+    let (code, _) = curl_verify(https, &[format!("bundle=@{}", big.to_str().unwrap())]);
+    assert_eq!(code, "413");
+    let (code, _) = curl_verify(https, &[format!("bundle=@{bundle}")]);
+    assert_eq!(code, "200");
+
+    // Nothing was stored.
+    assert_eq!(walk(&s.dir).len(), files_before);
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -12,6 +12,7 @@ pub mod headers;
 pub mod html;
 pub mod security_txt;
 pub mod trust;
+pub mod verify;
 
 use axum::Router;
 use axum::routing::get;
@@ -35,6 +36,7 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/trust/controls/{id}", get(trust::control))
         .route("/trust/oscal/assessment-results.json", get(trust::oscal))
         .route("/.well-known/security.txt", get(security_txt::serve))
+        .route("/verify", verify::route())
         .route("/static/sigillo.css", get(|| async { ([("content-type", "text/css; charset=utf-8")], CSS) }))
         .with_state(state)
         .layer(axum::middleware::from_fn(headers::secure))
