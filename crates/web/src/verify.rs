@@ -41,7 +41,7 @@ async fn form(State(state): State<Arc<WebState>>) -> Html<String> {
 
 async fn check(State(state): State<Arc<WebState>>, headers: HeaderMap, body: Bytes) -> Response {
     let refuse = |status: StatusCode, why: &str| {
-        let body = format!("<p class=\"fail\" role=\"alert\">{}</p>{FORM}", escape(why));
+        let body = format!("<p class=\"s-failing\" role=\"alert\">{}</p>{FORM}", escape(why));
         (status, Html(page("Verify certified-mail evidence", &state.hostname, &body))).into_response()
     };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -68,11 +68,11 @@ async fn check(State(state): State<Arc<WebState>>, headers: HeaderMap, body: Byt
     let mut html = String::new();
     if report.all_hold() {
         html.push_str(
-            "<p class=\"pass\" role=\"status\"><strong>VERIFIED</strong>: every token, signature, certificate, hash and proof holds.</p>",
+            "<p class=\"s-implemented\" role=\"status\"><strong>VERIFIED</strong>: every token, signature, certificate, hash and proof holds.</p>",
         );
     } else {
         html.push_str(&format!(
-            "<p class=\"fail\" role=\"alert\"><strong>NOT VERIFIED</strong>: failed: {}</p>",
+            "<p class=\"s-failing\" role=\"alert\"><strong>NOT VERIFIED</strong>: failed: {}</p>",
             escape(&report.failed().join(", "))
         ));
     }
@@ -80,7 +80,7 @@ async fn check(State(state): State<Arc<WebState>>, headers: HeaderMap, body: Byt
         "<table><thead><tr><th scope=\"col\">Result</th><th scope=\"col\">Part</th><th scope=\"col\">Detail</th></tr></thead><tbody>",
     );
     for check in &report.checks {
-        let (class, mark) = if check.ok { ("pass", "✓ holds") } else { ("fail", "✗ fails") };
+        let (class, mark) = if check.ok { ("s-implemented", "✓ holds") } else { ("s-failing", "✗ fails") };
         html.push_str(&format!(
             "<tr><td class=\"{class}\">{mark}</td><td>{}</td><td><bdi>{}</bdi></td></tr>",
             escape(&check.part),
