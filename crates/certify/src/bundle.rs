@@ -303,6 +303,29 @@ mod tests {
         let mut b = bundle.clone();
         b.tree_head.tree_size += 1;
         assert!(fails(&b, message).contains(&"tree head".to_string()));
+        // An outside TSA that cannot be reached: the built-in TSA stamps instead, and a bundle
+        // mixing both kinds of token verifies.
+        let outside = setup(tempfile::tempdir().unwrap().path()).1;
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://127.0.0.1:{}/tsa", silent.local_addr().unwrap().port());
+        drop(silent);
+        let client = crate::tsa::TsaClient::new(&url, outside.ca_cert.clone(), None, std::time::Duration::from_millis(200)).unwrap();
+        let dir2 = tempfile::tempdir().unwrap();
+        let (c2, keys2) = setup(dir2.path());
+        let c2 = c2.with_external_tsa(client);
+        let event = Event::new(
+            "q2",
+            None,
+            &crate::message_hash(message),
+            "mail.example.org",
+            EventKind::NonDelivery { recipient: "x@y".into(), last_reply: "550".into() },
+        )
+        .unwrap();
+        let stored = c2.record(event).unwrap();
+        c2.verify_stored(&stored).unwrap();
+        let mixed = c2.bundle(&[stored]).unwrap();
+        assert!(mixed.certificates.external_tsa_ca.is_some());
+        assert!(verify(&mixed, Some(message), Some(&keys2.ca_cert)).all_hold());
         // Another TSA's CA: nothing chains.
         let other = tempfile::tempdir().unwrap();
         let (_, other_keys) = setup(other.path());

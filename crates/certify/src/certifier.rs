@@ -89,7 +89,16 @@ impl Certifier {
         let canonical = event.canonical();
         let digest = crate::sha256(&canonical);
         let token = match &self.external {
-            Some(client) => client.stamp_sha256(&digest)?,
+            // An outside TSA that fails must not leave an accepted or delivered message without
+            // evidence: the built-in TSA stamps it instead (bundles carry both CAs, verifiers
+            // try both), and the log says so.
+            Some(client) => match client.stamp_sha256(&digest) {
+                Ok(token) => token,
+                Err(e) => {
+                    tracing::warn!(evidence = event.evidence_id, error = %e, "outside TSA failed; stamped by the built-in TSA instead");
+                    self.tsa.stamp_sha256(&digest)?
+                }
+            },
             None => self.tsa.stamp_sha256(&digest)?,
         };
         let log_index = self.log.lock().map_err(|_| CertifyError::Poisoned)?.append(&canonical)?;
