@@ -46,6 +46,9 @@ pub struct Certificates {
     pub tsa: Vec<String>,
     /// PEM of the evidence log's signing certificate.
     pub log: String,
+    /// PEM of the outside TSA's CA, when tokens come from one (`[certify] tsa_url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_tsa_ca: Option<String>,
 }
 
 /// One line of the verdict.
@@ -125,6 +128,27 @@ pub fn verify(bundle: &Bundle, message: Option<&[u8]>, trusted_ca: Option<&Certi
             }
         }
     }
+    // An outside TSA's CA: tokens may chain to it instead.
+    let external_ca = match &bundle.certificates.external_tsa_ca {
+        None => None,
+        Some(pem) => match Certificate::from_pem(pem.as_bytes()) {
+            Ok(cert) => {
+                let fp = der::Encode::to_der(&cert).map(|d| hex::encode(crate::sha256(&d))).unwrap_or_default();
+                report.push(
+                    "certificates",
+                    Ok(format!(
+                        "tokens may come from an outside TSA whose CA is in the bundle ({}, SHA-256 {fp})",
+                        cert.tbs_certificate.subject
+                    )),
+                );
+                Some(cert)
+            }
+            Err(e) => {
+                report.push("certificates", Err(format!("the outside TSA's CA is not a PEM certificate: {e}")));
+                None
+            }
+        },
+    };
     // The message.
     match message {
         Some(bytes) => {
@@ -178,7 +202,12 @@ pub fn verify(bundle: &Bundle, message: Option<&[u8]>, trusted_ca: Option<&Certi
         );
         let digest = crate::sha256(&canonical);
         let token = B64.decode(&item.token).map_err(|_| "the token is not base64".to_string()).and_then(|der| {
-            verify_token(&der, &digest, &ca, &tsa_certs).map_err(|e| e.to_string()).map(|facts| {
+            let checked = verify_token(&der, &digest, &ca, &tsa_certs);
+            let checked = match (&external_ca, checked) {
+                (Some(external), Err(_)) => verify_token(&der, &digest, external, &tsa_certs),
+                (_, checked) => checked,
+            };
+            checked.map_err(|e| e.to_string()).map(|facts| {
                 format!(
                     "RFC 3161 token over the event (SHA-256 {}) stamped {} by {}",
                     hex::encode(digest),
@@ -274,6 +303,29 @@ mod tests {
         let mut b = bundle.clone();
         b.tree_head.tree_size += 1;
         assert!(fails(&b, message).contains(&"tree head".to_string()));
+        // An outside TSA that cannot be reached: the built-in TSA stamps instead, and a bundle
+        // mixing both kinds of token verifies.
+        let outside = setup(tempfile::tempdir().unwrap().path()).1;
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://127.0.0.1:{}/tsa", silent.local_addr().unwrap().port());
+        drop(silent);
+        let client = crate::tsa::TsaClient::new(&url, outside.ca_cert.clone(), None, std::time::Duration::from_millis(200)).unwrap();
+        let dir2 = tempfile::tempdir().unwrap();
+        let (c2, keys2) = setup(dir2.path());
+        let c2 = c2.with_external_tsa(client);
+        let event = Event::new(
+            "q2",
+            None,
+            &crate::message_hash(message),
+            "mail.example.org",
+            EventKind::NonDelivery { recipient: "x@y".into(), last_reply: "550".into() },
+        )
+        .unwrap();
+        let stored = c2.record(event).unwrap();
+        c2.verify_stored(&stored).unwrap();
+        let mixed = c2.bundle(&[stored]).unwrap();
+        assert!(mixed.certificates.external_tsa_ca.is_some());
+        assert!(verify(&mixed, Some(message), Some(&keys2.ca_cert)).all_hold());
         // Another TSA's CA: nothing chains.
         let other = tempfile::tempdir().unwrap();
         let (_, other_keys) = setup(other.path());

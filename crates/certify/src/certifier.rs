@@ -5,7 +5,7 @@ use crate::CertifyError;
 use crate::bundle::{Bundle, BundleEvent, Certificates};
 use crate::evidence::Event;
 use crate::log::{EvidenceLog, SignedTreeHead};
-use crate::tsa::{Tsa, TsaKeys, cert_pem};
+use crate::tsa::{TokenFacts, Tsa, TsaClient, TsaKeys, cert_pem, verify_token};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,8 @@ pub struct Certifier {
     store_key: Key32,
     dir: PathBuf,
     log: Mutex<EvidenceLog>,
+    /// `[certify] tsa_url`: tokens come from an outside TSA instead of [`Self::tsa`].
+    external: Option<TsaClient>,
 }
 
 impl Certifier {
@@ -53,7 +55,24 @@ impl Certifier {
             store_key,
             dir: dir.to_path_buf(),
             log: Mutex::new(log),
+            external: None,
         })
+    }
+
+    /// Stamps events with an outside TSA from now on (the built-in one still serves `/tsa`).
+    pub fn with_external_tsa(mut self, client: TsaClient) -> Self {
+        self.external = Some(client);
+        self
+    }
+
+    /// Checks a stored event's token against the CAs this server's tokens chain to.
+    pub fn verify_stored(&self, stored: &StoredEvent) -> Result<TokenFacts, CertifyError> {
+        let digest = crate::sha256(&stored.event.canonical());
+        let token = stored.token_der()?;
+        match (&self.external, verify_token(&token, &digest, &self.keys.ca_cert, &[])) {
+            (Some(external), Err(_)) => Ok(verify_token(&token, &digest, external.ca(), &[])?),
+            (_, result) => Ok(result?),
+        }
     }
 
     pub fn tsa(&self) -> &Tsa {
@@ -68,7 +87,20 @@ impl Certifier {
     /// the log leaf is the canonical record itself.
     pub fn record(&self, event: Event) -> Result<StoredEvent, CertifyError> {
         let canonical = event.canonical();
-        let token = self.tsa.stamp_sha256(&crate::sha256(&canonical))?;
+        let digest = crate::sha256(&canonical);
+        let token = match &self.external {
+            // An outside TSA that fails must not leave an accepted or delivered message without
+            // evidence: the built-in TSA stamps it instead (bundles carry both CAs, verifiers
+            // try both), and the log says so.
+            Some(client) => match client.stamp_sha256(&digest) {
+                Ok(token) => token,
+                Err(e) => {
+                    tracing::warn!(evidence = event.evidence_id, error = %e, "outside TSA failed; stamped by the built-in TSA instead");
+                    self.tsa.stamp_sha256(&digest)?
+                }
+            },
+            None => self.tsa.stamp_sha256(&digest)?,
+        };
         let log_index = self.log.lock().map_err(|_| CertifyError::Poisoned)?.append(&canonical)?;
         let stored = StoredEvent { event, token: B64.encode(token), log_index };
         let plain = zeroize::Zeroizing::new(serde_json::to_vec(&stored).map_err(|e| CertifyError::Corrupt(e.to_string()))?);
@@ -138,7 +170,12 @@ impl Certifier {
             message_sha256,
             events: out,
             tree_head: sth,
-            certificates: Certificates { tsa_ca: cert_pem(&self.keys.ca_cert)?, tsa, log: cert_pem(&self.keys.log_cert)? },
+            certificates: Certificates {
+                tsa_ca: cert_pem(&self.keys.ca_cert)?,
+                tsa,
+                log: cert_pem(&self.keys.log_cert)?,
+                external_tsa_ca: self.external.as_ref().map(|c| cert_pem(c.ca())).transpose()?,
+            },
         })
     }
 }

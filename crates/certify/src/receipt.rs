@@ -10,71 +10,53 @@ use crate::bundle::Bundle;
 use crate::evidence::{Event, EventKind};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource};
+use unic_langid::LanguageIdentifier;
 
-/// Per-language texts (en, it, ar, nb); unknown languages fall back to English.
-struct Texts {
-    acceptance: &'static str,
-    delivery: &'static str,
-    non_delivery: &'static str,
-    intro: &'static str,
-    sender: &'static str,
-    recipients: &'static str,
-    message_hash: &'static str,
-    time: &'static str,
-    evidence: &'static str,
-    check: &'static str,
+/// The languages receipts are written in; anything else falls back to English.
+pub const LANGUAGES: [&str; 4] = ["en", "it", "ar", "nb"];
+
+/// Project Fluent sources, one per language (`crates/certify/locales/*.ftl`).
+fn source(lang: &str) -> (&'static str, &'static str) {
+    match lang {
+        "it" => ("it", include_str!("../locales/it.ftl")),
+        "ar" => ("ar", include_str!("../locales/ar.ftl")),
+        "nb" => ("nb", include_str!("../locales/nb.ftl")),
+        _ => ("en", include_str!("../locales/en.ftl")),
+    }
 }
 
-fn texts(lang: &str) -> &'static Texts {
-    match lang {
-        "it" => &Texts {
-            acceptance: "Ricevuta di accettazione",
-            delivery: "Ricevuta di avvenuta consegna",
-            non_delivery: "Avviso di mancata consegna",
-            intro: "Il server ha registrato il seguente evento per il suo messaggio certificato.",
-            sender: "Mittente",
-            recipients: "Destinatari",
-            message_hash: "Impronta SHA-256 del messaggio",
-            time: "Data e ora",
-            evidence: "Identificativo della prova",
-            check: "Verifica: sigillo verify evidence.json --message MESSAGGIO.eml, oppure openssl ts -verify per ogni file .tsr.",
-        },
-        "ar" => &Texts {
-            acceptance: "إيصال القبول",
-            delivery: "إيصال التسليم",
-            non_delivery: "إشعار بعدم التسليم",
-            intro: "سجّل الخادم الحدث التالي لرسالتك المصدَّقة.",
-            sender: "المرسل",
-            recipients: "المستلمون",
-            message_hash: "بصمة SHA-256 للرسالة",
-            time: "التاريخ والوقت",
-            evidence: "معرّف الدليل",
-            check: "للتحقق: sigillo verify evidence.json --message MESSAGE.eml أو openssl ts -verify لكل ملف ‎.tsr.",
-        },
-        "nb" => &Texts {
-            acceptance: "Mottakskvittering",
-            delivery: "Leveringskvittering",
-            non_delivery: "Melding om manglende levering",
-            intro: "Serveren har registrert følgende hendelse for den sertifiserte meldingen din.",
-            sender: "Avsender",
-            recipients: "Mottakere",
-            message_hash: "SHA-256 av meldingen",
-            time: "Tidspunkt",
-            evidence: "Bevis-ID",
-            check: "Kontroll: sigillo verify evidence.json --message MELDING.eml, eller openssl ts -verify for hver .tsr-fil.",
-        },
-        _ => &Texts {
-            acceptance: "Acceptance receipt",
-            delivery: "Delivery receipt",
-            non_delivery: "Non-delivery notice",
-            intro: "The server recorded the following event for your certified message.",
-            sender: "Sender",
-            recipients: "Recipients",
-            message_hash: "SHA-256 of the message",
-            time: "Date and time",
-            evidence: "Evidence id",
-            check: "To check: sigillo verify evidence.json --message MESSAGE.eml, or openssl ts -verify on each .tsr file.",
-        },
+/// The texts of one language. Built per receipt: parsing a 20-line file costs microseconds,
+/// far less than the token and the mailbox write.
+pub struct Texts {
+    bundle: FluentBundle<FluentResource>,
+}
+
+impl Texts {
+    pub fn new(lang: &str) -> Result<Self, crate::CertifyError> {
+        let (tag, ftl) = source(lang);
+        let broken = |why: String| crate::CertifyError::Corrupt(format!("receipt texts ({tag}): {why}"));
+        let id: LanguageIdentifier = tag.parse().map_err(|e| broken(format!("{e}")))?;
+        let resource = FluentResource::try_new(ftl.to_string()).map_err(|(_, errors)| broken(format!("{errors:?}")))?;
+        let mut bundle = FluentBundle::new(vec![id]);
+        // Plain text: no Unicode isolation marks around placeables (addresses, hashes).
+        bundle.set_use_isolating(false);
+        bundle.add_resource(resource).map_err(|errors| broken(format!("{errors:?}")))?;
+        Ok(Texts { bundle })
+    }
+
+    /// The message `key`, or the key itself if it is missing (tests make sure none is).
+    pub fn get(&self, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+        let Some(pattern) = self.bundle.get_message(key).and_then(|m| m.value()) else {
+            return key.to_string();
+        };
+        let mut errors = Vec::new();
+        let text = self.bundle.format_pattern(pattern, args, &mut errors).into_owned();
+        if errors.is_empty() { text } else { key.to_string() }
+    }
+
+    fn t(&self, key: &str) -> String {
+        self.get(key, None)
     }
 }
 
@@ -92,28 +74,49 @@ pub struct Receipt<'a> {
 impl Receipt<'_> {
     /// The receipt as an RFC 5322 message (CRLF), multipart/mixed.
     pub fn message(&self) -> Result<Vec<u8>, crate::CertifyError> {
-        let t = texts(self.lang);
+        let t = Texts::new(self.lang)?;
         let (title, pec) = match &self.event.what {
-            EventKind::Acceptance { .. } => (t.acceptance, "accettazione"),
-            EventKind::Delivery { .. } => (t.delivery, "avvenuta-consegna"),
-            EventKind::NonDelivery { .. } => (t.non_delivery, "errore-consegna"),
+            EventKind::Acceptance { .. } => (t.t("receipt-acceptance"), "accettazione"),
+            EventKind::Delivery { .. } => (t.t("receipt-delivery"), "avvenuta-consegna"),
+            EventKind::NonDelivery { .. } => (t.t("receipt-non-delivery"), "errore-consegna"),
         };
-        let mut body = format!("{title}\r\n\r\n{}\r\n\r\n", t.intro);
+        let mut body = format!("{title}\r\n\r\n{}\r\n\r\n", t.t("receipt-intro"));
+        let mut line = |key: &str, value: &str| body.push_str(&format!("{}: {}\r\n", t.t(key), value.replace(['\r', '\n'], " ")));
         match &self.event.what {
             EventKind::Acceptance { sender, recipients, .. } => {
-                body.push_str(&format!("{}: {sender}\r\n{}: {}\r\n", t.sender, t.recipients, recipients.join(", ")));
+                line("receipt-sender", sender);
+                line("receipt-recipients", &recipients.join(", "));
             }
-            EventKind::Delivery { recipient, .. } | EventKind::NonDelivery { recipient, .. } => {
-                body.push_str(&format!("{}: {recipient}\r\n", t.recipients));
+            EventKind::Delivery { recipient, mailbox, remote, .. } => {
+                line("receipt-recipient", recipient);
+                if let Some(remote) = remote {
+                    line("receipt-server", &format!("{} ({})", remote.server_name, remote.server_ip));
+                    line("receipt-reply", &remote.reply);
+                    let tls = match (&remote.tls_version, &remote.tls_cipher) {
+                        (Some(v), Some(c)) => format!("{v}, {c}"),
+                        (Some(v), None) => v.clone(),
+                        _ => t.t("receipt-tls-none"),
+                    };
+                    line("receipt-tls", &tls);
+                    if let Some(policy) = &remote.policy {
+                        line("receipt-policy", policy);
+                    }
+                } else if let Some(mailbox) = mailbox {
+                    let mut args = FluentArgs::new();
+                    args.set("mailbox", mailbox.clone());
+                    body.push_str(&format!("{}\r\n", t.get("receipt-stored-locally", Some(&args))));
+                }
+            }
+            EventKind::NonDelivery { recipient, last_reply } => {
+                line("receipt-recipient", recipient);
+                line("receipt-last-reply", last_reply);
             }
         }
-        if let EventKind::NonDelivery { last_reply, .. } = &self.event.what {
-            body.push_str(&format!("SMTP: {last_reply}\r\n"));
-        }
-        body.push_str(&format!(
-            "{}: {}\r\n{}: {}\r\n{}: {}\r\n\r\n{}\r\n",
-            t.time, self.event.time, t.message_hash, self.event.message_sha256, t.evidence, self.event.evidence_id, t.check
-        ));
+        let mut line = |key: &str, value: &str| body.push_str(&format!("{}: {}\r\n", t.t(key), value));
+        line("receipt-time", &self.event.time);
+        line("receipt-message-hash", &self.event.message_sha256);
+        line("receipt-evidence-id", &self.event.evidence_id);
+        body.push_str(&format!("\r\n{}\r\n", t.t("receipt-check")));
         let boundary = format!("sigillo-{}", crate::evidence::new_id()?);
         let subject = match self.subject_of_original {
             Some(s) if !s.is_empty() => format!("{title}: {}", s.replace(['\r', '\n'], " ")),
@@ -183,4 +186,35 @@ fn wrap(b64: &str) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(ftl: &str) -> Vec<&str> {
+        ftl.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).filter_map(|l| l.split_once(" = ").map(|(k, _)| k)).collect()
+    }
+
+    #[test]
+    fn every_language_has_every_key_and_renders_it() {
+        let english = keys(source("en").1);
+        assert!(english.len() >= 15);
+        for lang in LANGUAGES {
+            let (tag, ftl) = source(lang);
+            assert_eq!(tag, lang);
+            assert_eq!(keys(ftl), english, "{lang} has other keys than en");
+            let texts = Texts::new(lang).unwrap();
+            let mut args = FluentArgs::new();
+            args.set("mailbox", "INBOX");
+            for key in &english {
+                let text = texts.get(key, Some(&args));
+                assert!(!text.is_empty() && text != *key && !text.contains('{'), "{lang}: {key} renders as {text:?}");
+            }
+            assert!(texts.get("receipt-stored-locally", Some(&args)).contains("INBOX"));
+        }
+        assert_eq!(Texts::new("it").unwrap().t("receipt-delivery"), "Ricevuta di avvenuta consegna");
+        assert_eq!(Texts::new("it").unwrap().t("receipt-non-delivery"), "Avviso di mancata consegna");
+        assert_eq!(Texts::new("xx").unwrap().t("receipt-acceptance"), "Acceptance receipt");
+    }
 }

@@ -83,6 +83,19 @@ pub struct CertifyConfig {
     /// built-in TSA (its CA: `sigillo tsa ca`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tsa_url: Option<String>,
+    /// With `tsa_url`: the CA (PEM) the outside TSA's tokens must chain to. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tsa_ca_file: Option<String>,
+    /// With an `https://` `tsa_url`: the CA (PEM) of its TLS certificate; absent: system roots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tsa_tls_ca_file: Option<String>,
+    /// Seconds to wait for the outside TSA (connect, send, answer).
+    #[serde(default = "default_tsa_timeout")]
+    pub tsa_timeout_secs: u64,
+}
+
+fn default_tsa_timeout() -> u64 {
+    10
 }
 
 /// `[backup]`: scheduled, encrypted backups and restore drills (`sigillo backup`).
@@ -493,6 +506,13 @@ mod tests {
         assert_eq!(c.certify.as_ref().unwrap().tsa_url.as_deref(), Some("https://tsa.example/tsa"));
         assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
         assert!(Config::parse(&format!("{base}[certify]\nurl = \"x\"\n"), Path::new("s.toml")).is_err());
+        let c =
+            Config::parse(&format!("{base}[certify]\ntsa_url = \"http://t/\"\ntsa_ca_file = \"ca.pem\"\n"), Path::new("s.toml")).unwrap();
+        let certify = c.certify.as_ref().unwrap();
+        assert_eq!(
+            (certify.tsa_ca_file.as_deref(), certify.tsa_tls_ca_file.as_deref(), certify.tsa_timeout_secs),
+            (Some("ca.pem"), None, 10)
+        );
     }
 
     #[test]

@@ -392,6 +392,14 @@ pub enum AccountCommand {
         #[command(flatten)]
         data: DataArg,
     },
+    /// The language of the messages the server writes to the account (certified-mail receipts).
+    SetLanguage {
+        address: String,
+        #[arg(value_parser = ["en", "it", "ar", "nb"])]
+        language: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
     /// App passwords for mail clients, each scoped to protocols.
     #[command(subcommand, name = "app-password")]
     AppPassword(AppPasswordCommand),

@@ -149,6 +149,7 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
         received_at,
         next_attempt: 0,
         delay_dsn_sent: false,
+        certified: None,
     };
     let locals: Vec<Address> = tx.recipients.iter().filter(|r| r.local).map(|r| r.address.clone()).collect();
     let server = Arc::clone(&session.server);
@@ -157,9 +158,12 @@ pub async fn accept(session: &mut Session, message: Vec<u8>) -> Result<Flow, Smt
         .gate
         .directories
         .run(move |dir| {
+            let mut envelope = envelope;
+            let plan = crate::certified::plan(&server, dir, certified.as_ref(), &envelope.id, &message);
+            envelope.certified = plan.as_ref().map(crate::certified::Plan::mark);
             let stored = store(&server, dir, &envelope, &locals, &trace, &message, received_at, junk);
             if stored.is_ok() {
-                crate::certified::after_accept(&server, dir, certified.as_ref(), &envelope.id, &locals, &message);
+                crate::certified::after_accept(&server, dir, plan, &locals);
             }
             stored
         })

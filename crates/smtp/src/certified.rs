@@ -6,12 +6,17 @@
 //! a failure here is logged loudly and the client still gets its `250`.
 
 use crate::Server;
+use crate::outbound::DeliveryReport;
+use crate::outbound::worker::DeliveryObserver;
+use crate::queue::{CertifiedMark, QueuedEnvelope, QueuedRecipient, RecipientStatus};
 use sigillo_certify::bundle::Bundle;
+use sigillo_certify::evidence::RemoteDelivery;
 use sigillo_certify::evidence::{Event, EventKind};
 use sigillo_certify::receipt::Receipt;
 use sigillo_certify::{Certifier, CertifyError, StoredEvent};
 use sigillo_core::Address;
 use sigillo_store::deliver::Delivery;
+use std::sync::Arc;
 
 /// The request header (removed before the message goes anywhere).
 pub const REQUEST_HEADER: &str = "sigillo-certified";
@@ -80,62 +85,81 @@ impl Submission {
     }
 }
 
-/// What [`after_accept`] needs to know about the accepted message.
-struct Accepted<'a> {
-    id: &'a str,
-    sender: &'a Address,
-    recipients: Vec<String>,
-    /// Local recipients (delivered by the time this runs).
-    locals: &'a [Address],
-    /// The message as accepted (request header removed, no trace headers).
-    message: &'a [u8],
-    auth_method: String,
-    requested: bool,
+/// A certified submission, decided before the message is stored so the queue file can carry
+/// its [`CertifiedMark`] (outbound delivery then certifies each remote result).
+pub struct Plan {
+    id: String,
+    sender: Address,
+    /// The acceptance event, built (with its evidence id and time) before the message is
+    /// stored; recorded right after.
+    acceptance: Event,
+    subject: Option<String>,
 }
 
-/// Records evidence and delivers receipts when the sender or the message asks for it.
-/// Runs after the message is durably stored; never fails the acceptance.
-pub fn after_accept(
-    server: &Server,
-    dir: &sigillo_store::Directory,
-    submission: Option<&Submission>,
-    id: &str,
-    locals: &[Address],
-    message: &[u8],
-) {
-    let (Some(certifier), Some(submission)) = (server.certifier.as_deref(), submission) else {
-        return;
+impl Plan {
+    pub fn mark(&self) -> CertifiedMark {
+        CertifiedMark {
+            sender: self.sender.to_string(),
+            message_sha256: self.acceptance.message_sha256.clone(),
+            acceptance_id: self.acceptance.evidence_id.clone(),
+            message_id_header: self.acceptance.message_id_header.clone(),
+            subject: self.subject.clone(),
+        }
+    }
+}
+
+/// Whether this submission is certified (the sender's account is, or the message asked);
+/// `message` is the message as accepted (request header removed, no trace headers).
+pub fn plan(server: &Server, dir: &sigillo_store::Directory, submission: Option<&Submission>, id: &str, message: &[u8]) -> Option<Plan> {
+    let submission = submission?;
+    server.certifier.as_ref()?;
+    let account_certified = match dir.account(&submission.sender.to_string()) {
+        Ok(Some(account)) => account.certified,
+        Ok(None) => false,
+        Err(e) => {
+            tracing::error!(id, error = %e, "certified mail: cannot read the sender's account");
+            false
+        }
     };
-    let delivery = Delivery {
+    if !submission.requested && !account_certified {
+        return None;
+    }
+    let hash = sigillo_certify::message_hash(message);
+    let parsed = mail_parser::MessageParser::default().parse_headers(message);
+    let message_id = parsed.as_ref().and_then(|m| m.message_id()).map(|id| format!("<{id}>"));
+    let subject = parsed.as_ref().and_then(|m| m.subject()).map(str::to_string);
+    let what = EventKind::Acceptance {
+        sender: submission.sender.to_string(),
+        recipients: submission.recipients.clone(),
+        auth_method: submission.auth_method.clone(),
+    };
+    match Event::new(id, message_id, &hash, &server.hostname, what) {
+        Ok(acceptance) => Some(Plan { id: id.to_string(), sender: submission.sender.clone(), acceptance, subject }),
+        Err(e) => {
+            tracing::error!(id, error = %e, "certified mail: cannot create the acceptance event");
+            None
+        }
+    }
+}
+
+fn receipt_delivery<'a>(server: &'a Server, dir: &'a sigillo_store::Directory) -> Delivery<'a> {
+    Delivery {
         data: &server.data,
         directory: dir,
         keyring: &server.gate.keyring,
         // Receipts carry the evidence (certificates, tokens): allow them beyond the message limit.
         max_message_size: server.limits.max_message_size.saturating_add(1024 * 1024),
-    };
-    let accepted = Accepted {
-        id,
-        sender: &submission.sender,
-        recipients: submission.recipients.clone(),
-        locals,
-        message,
-        auth_method: submission.auth_method.clone(),
-        requested: submission.requested,
-    };
-    let (delivery, accepted) = (&delivery, &accepted);
-    let account_certified = match delivery.directory.account(&accepted.sender.to_string()) {
-        Ok(Some(account)) => account.certified,
-        Ok(None) => false,
-        Err(e) => {
-            tracing::error!(id = accepted.id, error = %e, "certified mail: cannot read the sender's account");
-            false
-        }
-    };
-    if !accepted.requested && !account_certified {
-        return;
     }
-    if let Err(e) = certify(server, certifier, delivery, accepted) {
-        tracing::error!(id = accepted.id, error = %e, "certified mail: could not record the evidence or deliver a receipt");
+}
+
+/// Records the acceptance and each local delivery, and delivers the receipts. Runs after the
+/// message is durably stored; never fails the acceptance.
+pub fn after_accept(server: &Server, dir: &sigillo_store::Directory, plan: Option<Plan>, locals: &[Address]) {
+    let (Some(certifier), Some(plan)) = (server.certifier.as_deref(), plan) else {
+        return;
+    };
+    if let Err(e) = certify(server, certifier, &receipt_delivery(server, dir), &plan, locals) {
+        tracing::error!(id = plan.id, error = %e, "certified mail: could not record the evidence or deliver a receipt");
     }
 }
 
@@ -147,57 +171,158 @@ enum CertifiedError {
     Receipt(String),
 }
 
-fn certify(server: &Server, certifier: &Certifier, delivery: &Delivery<'_>, accepted: &Accepted<'_>) -> Result<(), CertifiedError> {
-    let hash = sigillo_certify::message_hash(accepted.message);
-    let parsed = mail_parser::MessageParser::default().parse_headers(accepted.message);
-    let message_id = parsed.as_ref().and_then(|m| m.message_id()).map(|id| format!("<{id}>"));
-    let subject = parsed.as_ref().and_then(|m| m.subject()).map(str::to_string);
-    let event = |what| Event::new(accepted.id, message_id.clone(), &hash, &server.hostname, what);
-    let acceptance = certifier.record(event(EventKind::Acceptance {
-        sender: accepted.sender.to_string(),
-        recipients: accepted.recipients.clone(),
-        auth_method: accepted.auth_method.clone(),
-    })?)?;
-    tracing::info!(id = accepted.id, evidence = acceptance.event.evidence_id, "certified mail: acceptance recorded");
-    send_receipt(server, certifier, delivery, accepted, std::slice::from_ref(&acceptance), subject.as_deref())?;
-    for rcpt in accepted.locals {
+fn certify(server: &Server, certifier: &Certifier, delivery: &Delivery<'_>, plan: &Plan, locals: &[Address]) -> Result<(), CertifiedError> {
+    let acceptance = certifier.record(plan.acceptance.clone())?;
+    tracing::info!(id = plan.id, evidence = acceptance.event.evidence_id, "certified mail: acceptance recorded");
+    let to = ReceiptTo { sender: &plan.sender, subject: plan.subject.as_deref() };
+    send_receipt(server, certifier, delivery, &to, std::slice::from_ref(&acceptance))?;
+    for rcpt in locals {
         // A recipient deleted between RCPT and delivery got nothing: no delivery evidence.
         if !matches!(delivery.directory.account(&rcpt.to_string()), Ok(Some(_))) {
             continue;
         }
-        let delivered = certifier.record(event(EventKind::Delivery {
-            recipient: rcpt.to_string(),
-            how: "local".into(),
-            mailbox: Some("INBOX".into()),
-            remote: None,
-        })?)?;
-        tracing::info!(id = accepted.id, evidence = delivered.event.evidence_id, "certified mail: local delivery recorded");
-        send_receipt(server, certifier, delivery, accepted, &[acceptance.clone(), delivered], subject.as_deref())?;
+        let what = EventKind::Delivery { recipient: rcpt.to_string(), how: "local".into(), mailbox: Some("INBOX".into()), remote: None };
+        let delivered = certifier.record(follow_up(&plan.acceptance, &server.hostname, what)?)?;
+        tracing::info!(id = plan.id, evidence = delivered.event.evidence_id, "certified mail: local delivery recorded");
+        send_receipt(server, certifier, delivery, &to, &[acceptance.clone(), delivered])?;
     }
     Ok(())
+}
+
+/// A later event about the same message as `acceptance`.
+fn follow_up(acceptance: &Event, issuer: &str, what: EventKind) -> Result<Event, CertifyError> {
+    let hash: [u8; 32] = hex::decode(&acceptance.message_sha256)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| CertifyError::Corrupt("the message hash is not 32 bytes of hex".into()))?;
+    Event::new(&acceptance.message_id, acceptance.message_id_header.clone(), &hash, issuer, what)
+}
+
+/// The observer outbound delivery calls for each recipient's final result: certified
+/// messages get a delivery or non-delivery event and a receipt in the sender's INBOX.
+pub fn delivery_observer(server: Arc<Server>) -> DeliveryObserver {
+    Arc::new(move |envelope: &QueuedEnvelope, recipient: &QueuedRecipient| {
+        let Some(mark) = envelope.certified.clone() else {
+            return;
+        };
+        let (server, id, recipient) = (Arc::clone(&server), envelope.id.clone(), recipient.clone());
+        tokio::spawn(async move {
+            let directories = Arc::clone(&server.gate.directories);
+            let result = directories.run(move |dir| certify_outbound(&server, dir, &id, &mark, &recipient)).await;
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "certified mail: could not certify an outbound result"),
+                Err(e) => tracing::error!(error = %e, "certified mail: could not certify an outbound result"),
+            }
+        });
+    })
+}
+
+/// How long delivery evidence waits for the acceptance record (written right after the queue
+/// file, so a very fast delivery can overtake it).
+const ACCEPTANCE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+fn certify_outbound(
+    server: &Server,
+    dir: &sigillo_store::Directory,
+    id: &str,
+    mark: &CertifiedMark,
+    recipient: &QueuedRecipient,
+) -> Result<(), CertifiedError> {
+    let Some(certifier) = server.certifier.as_deref() else {
+        return Ok(());
+    };
+    let started = std::time::Instant::now();
+    let acceptance = loop {
+        match certifier.load(&mark.acceptance_id) {
+            Err(CertifyError::NotFound(_)) if started.elapsed() < ACCEPTANCE_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            other => break other?,
+        }
+    };
+    let what = match (recipient.status, &recipient.report) {
+        (RecipientStatus::Delivered, Some(report)) => EventKind::Delivery {
+            recipient: recipient.address.clone(),
+            how: "remote".into(),
+            mailbox: None,
+            remote: Some(remote_facts(report)),
+        },
+        (RecipientStatus::Pending, _) => return Ok(()),
+        _ => EventKind::NonDelivery {
+            recipient: recipient.address.clone(),
+            last_reply: recipient.last_reply.clone().unwrap_or_else(|| "no reply".into()),
+        },
+    };
+    let event = certifier.record(follow_up(&acceptance.event, &server.hostname, what)?)?;
+    tracing::info!(id, evidence = event.event.evidence_id, kind = event.event.kind_name(), "certified mail: outbound result recorded");
+    let sender: Address = mark.sender.parse().map_err(|_| CertifiedError::Receipt(format!("sender {} is not an address", mark.sender)))?;
+    let to = ReceiptTo { sender: &sender, subject: mark.subject.as_deref() };
+    send_receipt(server, certifier, &receipt_delivery(server, dir), &to, &[acceptance, event])
+}
+
+/// The remote server's answer as evidence.
+fn remote_facts(report: &DeliveryReport) -> RemoteDelivery {
+    // MTA-STS/DANE: `cert_verified` is only set under one of those policies (RFC 8461, RFC 7672).
+    let policy = match (&report.tls_version, report.cert_verified) {
+        (None, _) => "no TLS",
+        (Some(_), true) => "TLS, certificate verified under MTA-STS or DANE",
+        (Some(_), false) => "opportunistic TLS (RFC 7435), certificate not verified: no MTA-STS or DANE policy",
+    };
+    RemoteDelivery {
+        server_name: report.mx_host.clone(),
+        server_ip: report.mx_ip.clone(),
+        reply: report.reply.clone(),
+        tls_version: report.tls_version.clone(),
+        tls_cipher: report.tls_cipher.clone(),
+        certificate_sha256: report.peer_cert_sha256.clone(),
+        policy: Some(policy.to_string()),
+    }
+}
+
+/// Who a receipt goes to and what it is about.
+struct ReceiptTo<'a> {
+    sender: &'a Address,
+    subject: Option<&'a str>,
 }
 
 fn send_receipt(
     server: &Server,
     certifier: &Certifier,
     delivery: &Delivery<'_>,
-    accepted: &Accepted<'_>,
+    to: &ReceiptTo<'_>,
     events: &[StoredEvent],
-    subject: Option<&str>,
 ) -> Result<(), CertifiedError> {
     let bundle: Bundle = certifier.bundle(events)?;
     let Some(last) = events.last() else {
         return Ok(());
     };
-    let sender = accepted.sender.to_string();
-    // Accounts carry no language yet: English until they do.
-    let receipt =
-        Receipt { event: &last.event, bundle: &bundle, to: &sender, hostname: &server.hostname, lang: "en", subject_of_original: subject };
+    let sender = to.sender.to_string();
+    let lang = sender_language(delivery.directory, &sender);
+    let receipt = Receipt {
+        event: &last.event,
+        bundle: &bundle,
+        to: &sender,
+        hostname: &server.hostname,
+        lang: &lang,
+        subject_of_original: to.subject,
+    };
     let message = sign_receipt(receipt.message()?);
     delivery
-        .deliver(accepted.sender, &message, "INBOX", &[], sigillo_core::clock::unix_now())
+        .deliver(to.sender, &message, "INBOX", &[], sigillo_core::clock::unix_now())
         .map_err(|e| CertifiedError::Receipt(e.to_string()))?;
     Ok(())
+}
+
+/// The language receipts are written in for `address` (English when unset or unreadable).
+fn sender_language(dir: &sigillo_store::Directory, address: &str) -> String {
+    match dir.account(address).and_then(|a| a.map(|a| dir.language(&a.id)).transpose()) {
+        Ok(lang) => lang.flatten().unwrap_or_else(|| "en".to_string()),
+        Err(e) => {
+            tracing::warn!(address, error = %e, "cannot read the account's language; receipts in English");
+            "en".to_string()
+        }
+    }
 }
 
 /// Hook for DKIM: receipts must be signed with the server's DKIM key (outbound delivery's

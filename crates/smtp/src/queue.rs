@@ -116,6 +116,24 @@ pub struct QueuedEnvelope {
     /// Whether the one "delayed" DSN has been sent.
     #[serde(default)]
     pub delay_dsn_sent: bool,
+    /// Set for certified mail: outbound delivery records each recipient's final result as
+    /// evidence. Absent in files written before certified delivery existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certified: Option<CertifiedMark>,
+}
+
+/// What outbound delivery needs to certify a queued message's delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertifiedMark {
+    /// The authenticated sender: receipts go to their INBOX.
+    pub sender: String,
+    /// SHA-256 (hex) of the message as accepted (the queue file adds trace headers).
+    pub message_sha256: String,
+    /// The acceptance event's evidence id: every delivery bundle carries it.
+    pub acceptance_id: String,
+    /// The original `Message-ID` and `Subject`, for the receipt.
+    pub message_id_header: Option<String>,
+    pub subject: Option<String>,
 }
 
 pub struct Queue {
@@ -237,6 +255,7 @@ mod tests {
             received_at: 1,
             next_attempt: 0,
             delay_dsn_sent: false,
+            certified: None,
         }
     }
 
@@ -262,5 +281,22 @@ mod tests {
         std::fs::rename(&other, &path).unwrap();
         assert!(stranger.read(&path).is_err());
         assert!(queue.enqueue(&envelope("../x"), b"").is_err());
+    }
+
+    #[test]
+    fn envelopes_written_before_certified_delivery_still_load() {
+        let mut value = serde_json::to_value(envelope("old")).unwrap();
+        assert!(value.get("certified").is_none(), "absent when not certified");
+        value.as_object_mut().unwrap().remove("certified");
+        assert_eq!(serde_json::from_value::<QueuedEnvelope>(value.clone()).unwrap().certified, None);
+        let mark = CertifiedMark {
+            sender: "alice@example.org".into(),
+            message_sha256: "00".repeat(32),
+            acceptance_id: "11".repeat(16),
+            message_id_header: None,
+            subject: Some("s".into()),
+        };
+        value["certified"] = serde_json::to_value(&mark).unwrap();
+        assert_eq!(serde_json::from_value::<QueuedEnvelope>(value).unwrap().certified, Some(mark));
     }
 }

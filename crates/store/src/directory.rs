@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS key_slots (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_password_slot ON key_slots(account_id) WHERE kind = 'password';
 CREATE UNIQUE INDEX IF NOT EXISTS one_recovery_slot ON key_slots(account_id) WHERE kind = 'recovery';
+-- Per-account preferences outside the accounts table, so older directories gain it on open.
+CREATE TABLE IF NOT EXISTS account_settings (
+    account_id TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    language TEXT
+);
 ";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +217,24 @@ impl Directory {
 
     pub fn set_certified(&self, account_id: &str, certified: bool) -> Result<()> {
         self.conn.execute("UPDATE accounts SET certified = ?2 WHERE id = ?1", params![account_id, certified])?;
+        Ok(())
+    }
+
+    /// The account's language (BCP 47 tag, e.g. `it`) for server-made messages such as
+    /// certified-mail receipts; `None`: not set.
+    pub fn language(&self, account_id: &str) -> Result<Option<String>> {
+        let lang = self
+            .conn
+            .query_row("SELECT language FROM account_settings WHERE account_id = ?1", [account_id], |r| r.get::<_, Option<String>>(0))
+            .optional()?;
+        Ok(lang.flatten())
+    }
+
+    pub fn set_language(&self, account_id: &str, language: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO account_settings(account_id, language) VALUES (?1, ?2) ON CONFLICT(account_id) DO UPDATE SET language = ?2",
+            params![account_id, language],
+        )?;
         Ok(())
     }
 
@@ -439,5 +462,31 @@ mod tests {
         assert_eq!(verify_audit_chain(&entries), Err(2), "the second entry is the one missing");
         drop(d);
         assert!(matches!(Directory::open(&dir.path().join("d.db"), &Key32::generate().unwrap()), Err(StoreError::WrongKey(_))));
+    }
+
+    #[test]
+    fn an_account_language_is_kept_and_goes_with_the_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Key32::generate().unwrap();
+        let mut d = Directory::create(&dir.path().join("d.db"), &key).unwrap();
+        d.add_domain("example.org").unwrap();
+        let account = NewAccount {
+            id: "a1".into(),
+            address: "alice@example.org".into(),
+            domain: "example.org".into(),
+            role: "user".into(),
+            certified: false,
+            quota: 0,
+            sealing_public_key: vec![1],
+        };
+        d.create_account(&account, &[]).unwrap();
+        assert_eq!(d.language("a1").unwrap(), None);
+        d.set_language("a1", "it").unwrap();
+        d.set_language("a1", "nb").unwrap();
+        drop(d);
+        let d = Directory::open(&dir.path().join("d.db"), &key).unwrap();
+        assert_eq!(d.language("a1").unwrap().as_deref(), Some("nb"));
+        d.delete_account("a1").unwrap();
+        assert_eq!(d.language("a1").unwrap(), None);
     }
 }

@@ -21,6 +21,7 @@ mod plural;
 pub mod security_txt;
 pub mod status;
 pub mod trust;
+pub mod verify;
 
 use axum::Router;
 use axum::routing::get;
@@ -56,6 +57,7 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/.well-known/security.txt", get(security_txt::serve))
         .merge(account::routes())
         .merge(admin::routes())
+        .route("/verify", verify::route())
         .route("/static/sigillo.css", get(|| async { ([("content-type", "text/css; charset=utf-8")], CSS) }))
         .with_state(state)
         .layer(axum::middleware::from_fn(headers::secure))

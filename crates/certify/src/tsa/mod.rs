@@ -4,11 +4,13 @@
 //! outside TSA per message would dominate delivery latency. An external TSA can still be
 //! configured (`[certify] tsa_url`); its tokens verify with the same code.
 
+mod client;
 mod keys;
 mod oids;
 mod sign;
 mod verify;
 
+pub use client::TsaClient;
 pub use keys::cert_pem;
 pub use keys::{TsaKeys, TsaMaterial};
 pub use sign::{TIMESTAMP_QUERY, TIMESTAMP_REPLY, Tsa};
@@ -26,6 +28,9 @@ pub enum TsaError {
     Malformed(String),
     #[error("the time-stamp token does not verify: {0}")]
     Invalid(String),
+    /// The outside TSA (`[certify] tsa_url`) could not give a token.
+    #[error("external TSA: {0}")]
+    Client(String),
 }
 
 impl From<der::Error> for TsaError {

@@ -28,6 +28,8 @@ pub struct TokenFacts {
     pub serial: String,
     /// The signer certificate (from the token).
     pub signer: Certificate,
+    /// The request's nonce, echoed (RFC 3161 §2.4.2).
+    pub nonce: Option<Vec<u8>>,
 }
 
 impl TokenFacts {
@@ -154,7 +156,13 @@ pub fn verify_token(token: &[u8], digest: &[u8], ca: &Certificate, extra_certs: 
         return Err(invalid("the signer certificate was not valid at the stamped time"));
     }
     check_time_stamping_usage(&cert)?;
-    Ok(TokenFacts { digest: digest.to_vec(), gen_time: tst.gen_time, serial: hex::encode(tst.serial_number.as_bytes()), signer: cert })
+    Ok(TokenFacts {
+        digest: digest.to_vec(),
+        gen_time: tst.gen_time,
+        serial: hex::encode(tst.serial_number.as_bytes()),
+        signer: cert,
+        nonce: tst.nonce.as_ref().map(|n| n.as_bytes().to_vec()),
+    })
 }
 
 /// `cert` is signed by `issuer`'s key and names it as issuer.

@@ -33,6 +33,16 @@ pub fn run(command: AccountCommand) -> Result<()> {
             ctx.directory.audit("cli", "account.certify", &address.to_string(), &state)?;
             println!("certified mail is {state} for {address}");
         }
+        AccountCommand::SetLanguage { address, language, data } => {
+            let address = parse_address(&address)?;
+            let mut ctx = Context::open(&data.dir)?;
+            let Some(account) = ctx.directory.account(&address.to_string())? else {
+                bail!("no account {address}");
+            };
+            ctx.directory.set_language(&account.id, &language)?;
+            ctx.directory.audit("cli", "account.set-language", &address.to_string(), &language)?;
+            println!("{address} now gets server messages in {language}");
+        }
         AccountCommand::List { data } => {
             let ctx = Context::open(&data.dir)?;
             for account in ctx.directory.list_accounts()? {

@@ -14,7 +14,26 @@ pub fn open_certifier(ctx: &mut Context) -> Result<Certifier> {
     super::tsa_keys(ctx)?;
     let keys = TsaKeys::load(&ctx.keys.extra).context("the time-stamp authority's keys")?;
     let store_key = TsaKeys::store_key(&ctx.keys.extra)?;
-    Certifier::open(&ctx.data.evidence_dir(), keys, store_key, &ctx.config.server.hostname).context("the evidence log")
+    let certifier = Certifier::open(&ctx.data.evidence_dir(), keys, store_key, &ctx.config.server.hostname).context("the evidence log")?;
+    match ctx.config.certify.as_ref().and_then(|c| c.tsa_url.as_ref().map(|url| (c, url))) {
+        None => Ok(certifier),
+        Some((config, url)) => Ok(certifier.with_external_tsa(external_tsa(ctx, config, url)?)),
+    }
+}
+
+/// The outside TSA of `[certify] tsa_url`; relative file names are in the data dir.
+fn external_tsa(ctx: &Context, config: &sigillo_core::config::CertifyConfig, url: &str) -> Result<sigillo_certify::tsa::TsaClient> {
+    let file = |name: &str| ctx.data.root().join(name);
+    let ca_file = config.tsa_ca_file.as_deref().context("[certify] tsa_url needs tsa_ca_file: the CA (PEM) its tokens chain to")?;
+    let ca_pem = std::fs::read(file(ca_file)).with_context(|| format!("cannot read [certify] tsa_ca_file {ca_file}"))?;
+    let ca =
+        x509_cert::Certificate::from_pem(&ca_pem).with_context(|| format!("[certify] tsa_ca_file {ca_file} is not a PEM certificate"))?;
+    let tls = match &config.tsa_tls_ca_file {
+        Some(name) => Some(std::fs::read(file(name)).with_context(|| format!("cannot read [certify] tsa_tls_ca_file {name}"))?),
+        None => None,
+    };
+    let timeout = std::time::Duration::from_secs(config.tsa_timeout_secs.max(1));
+    sigillo_certify::tsa::TsaClient::new(url, ca, tls.as_deref(), timeout).context("[certify] tsa_url")
 }
 
 pub fn run(cmd: EvidenceCommand) -> Result<()> {
@@ -24,12 +43,7 @@ pub fn run(cmd: EvidenceCommand) -> Result<()> {
             let certifier = open_certifier(&mut ctx)?;
             let stored = certifier.load(&id)?;
             println!("{}", serde_json::to_string_pretty(&stored.event)?);
-            let facts = sigillo_certify::tsa::verify_token(
-                &stored.token_der()?,
-                &sigillo_certify::sha256(&stored.event.canonical()),
-                &certifier.keys().ca_cert,
-                &[],
-            )?;
+            let facts = certifier.verify_stored(&stored)?;
             println!("token: serial {}, stamped {}", facts.serial, facts.time_rfc3339());
             println!("log entry: {}", stored.log_index);
         }

@@ -110,6 +110,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     let mut delivery: sigillo_smtp::outbound::DeliverySettings = (&ctx.config.delivery).into();
     delivery.dns_nameservers = ctx.config.dns.as_ref().map(|d| d.nameservers.clone());
     let outbound = sigillo_smtp::outbound::worker::Outbound::new(smtp.clone(), delivery, None);
+    outbound.set_observer(sigillo_smtp::certified::delivery_observer(smtp.clone()));
     let outbound_task = ctx.config.delivery.enabled.then(|| tokio::spawn(outbound.run(stop_rx.clone())));
     println!("Sigillo {} is running as {hostname}:", env!("CARGO_PKG_VERSION"));
     for line in &lines {

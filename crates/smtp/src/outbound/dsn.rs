@@ -162,6 +162,7 @@ mod tests {
             received_at: 0,
             next_attempt: 0,
             delay_dsn_sent: false,
+            certified: None,
         }
     }
 

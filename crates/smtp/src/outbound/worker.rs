@@ -31,6 +31,10 @@ const MAX_IDLE_SCAN: Duration = Duration::from_secs(60);
 /// Signs a message before it leaves (DKIM); returns the header fields to prepend.
 pub type Signer = Arc<dyn Fn(&[u8]) -> Vec<u8> + Send + Sync>;
 
+/// Told of each recipient's final result (delivered or failed) once it is saved in the queue
+/// file; certified mail records it as evidence. Must not block (spawn the work).
+pub type DeliveryObserver = Arc<dyn Fn(&QueuedEnvelope, &QueuedRecipient) + Send + Sync>;
+
 pub struct Outbound {
     server: Arc<Server>,
     settings: DeliverySettings,
@@ -42,6 +46,7 @@ pub struct Outbound {
     security: Security,
     /// The UTC day TLS-RPT reports were last sent for.
     reported_day: Mutex<Option<time::Date>>,
+    observer: std::sync::OnceLock<DeliveryObserver>,
 }
 
 impl Outbound {
@@ -56,6 +61,7 @@ impl Outbound {
             signer,
             domains: Mutex::new(HashMap::new()),
             in_flight: Mutex::new(HashSet::new()),
+            observer: std::sync::OnceLock::new(),
         })
     }
 
@@ -77,6 +83,17 @@ impl Outbound {
         tokio::spawn(async move {
             this.send_tls_reports(false).await;
         });
+    }
+
+    /// Sets the one [`DeliveryObserver`] (later calls are ignored).
+    pub fn set_observer(&self, observer: DeliveryObserver) {
+        let _ = self.observer.set(observer);
+    }
+
+    fn observe(&self, envelope: &QueuedEnvelope, indexes: impl IntoIterator<Item = usize>) {
+        if let Some(observer) = self.observer.get() {
+            indexes.into_iter().filter(|&i| envelope.recipients[i].is_final()).for_each(|i| observer(envelope, &envelope.recipients[i]));
+        }
     }
 
     /// Runs until `stop` turns true; deliveries in progress finish on their own tasks.
@@ -205,14 +222,17 @@ impl Outbound {
                     }
                 }
                 self.save(&envelope, &message).await?;
+                self.observe(&envelope, indexes);
             }
         } else {
+            let pending: Vec<usize> = (0..envelope.recipients.len()).filter(|&i| !envelope.recipients[i].is_final()).collect();
             for r in envelope.recipients.iter_mut().filter(|r| !r.is_final()) {
                 r.status = RecipientStatus::Failed;
                 let last = r.last_reply.take().unwrap_or_else(|| "no attempt succeeded".into());
                 r.last_reply = Some(format!("{last} (gave up after {} s in the queue)", self.settings.max_lifetime_secs));
             }
             tracing::info!(id, "message expired in the queue");
+            self.observe(&envelope, pending);
         }
 
         // One failure DSN for every recipient that failed and has none yet, including those of
@@ -426,6 +446,7 @@ fn deliver_dsn(
             received_at: now,
             next_attempt: 0,
             delay_dsn_sent: false,
+            certified: None,
         };
         server.queue.enqueue(&envelope, &body).map_err(|e| e.to_string())?;
         Ok("queue")

@@ -1,0 +1,19 @@
+# إيصالات البريد المصدَّق، بالعربية.
+receipt-acceptance = إيصال القبول
+receipt-delivery = إيصال التسليم
+receipt-non-delivery = إشعار بعدم التسليم
+receipt-intro = سجّل الخادم الحدث التالي لرسالتك المصدَّقة.
+receipt-sender = المرسل
+receipt-recipients = المستلمون
+receipt-recipient = المستلم
+receipt-stored-locally = حُفظت في صندوق البريد { $mailbox } على هذا الخادم
+receipt-server = الخادم المستقبِل
+receipt-reply = ردّه
+receipt-tls = الاتصال
+receipt-tls-none = غير مشفّر
+receipt-policy = مصادقة الخادم
+receipt-last-reply = آخر رد
+receipt-time = التاريخ والوقت
+receipt-message-hash = بصمة SHA-256 للرسالة
+receipt-evidence-id = معرّف الدليل
+receipt-check = للتحقق: sigillo verify evidence.json --message MESSAGE.eml أو openssl ts -verify لكل ملف ‎.tsr.

@@ -1,0 +1,19 @@
+# Certified-mail receipts, English. Every language file has exactly these messages.
+receipt-acceptance = Acceptance receipt
+receipt-delivery = Delivery receipt
+receipt-non-delivery = Non-delivery notice
+receipt-intro = The server recorded the following event for your certified message.
+receipt-sender = Sender
+receipt-recipients = Recipients
+receipt-recipient = Recipient
+receipt-stored-locally = Stored in the mailbox { $mailbox } on this server
+receipt-server = Receiving server
+receipt-reply = Its reply
+receipt-tls = Connection
+receipt-tls-none = not encrypted
+receipt-policy = Server authentication
+receipt-last-reply = Last reply
+receipt-time = Date and time
+receipt-message-hash = SHA-256 of the message
+receipt-evidence-id = Evidence id
+receipt-check = To check: sigillo verify evidence.json --message MESSAGE.eml, or openssl ts -verify on each .tsr file.

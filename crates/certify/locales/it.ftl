@@ -1,0 +1,19 @@
+# Ricevute di posta certificata, italiano (lessico PEC).
+receipt-acceptance = Ricevuta di accettazione
+receipt-delivery = Ricevuta di avvenuta consegna
+receipt-non-delivery = Avviso di mancata consegna
+receipt-intro = Il server ha registrato il seguente evento per il suo messaggio certificato.
+receipt-sender = Mittente
+receipt-recipients = Destinatari
+receipt-recipient = Destinatario
+receipt-stored-locally = Consegnato nella casella { $mailbox } di questo server
+receipt-server = Server di destinazione
+receipt-reply = Risposta del server
+receipt-tls = Connessione
+receipt-tls-none = non cifrata
+receipt-policy = Autenticazione del server
+receipt-last-reply = Ultima risposta
+receipt-time = Data e ora
+receipt-message-hash = Impronta SHA-256 del messaggio
+receipt-evidence-id = Identificativo della prova
+receipt-check = Verifica: sigillo verify evidence.json --message MESSAGGIO.eml, oppure openssl ts -verify per ogni file .tsr.

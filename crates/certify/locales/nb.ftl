@@ -1,0 +1,19 @@
+# Kvitteringer for sertifisert e-post, norsk bokmål.
+receipt-acceptance = Mottakskvittering
+receipt-delivery = Leveringskvittering
+receipt-non-delivery = Melding om manglende levering
+receipt-intro = Serveren har registrert følgende hendelse for den sertifiserte meldingen din.
+receipt-sender = Avsender
+receipt-recipients = Mottakere
+receipt-recipient = Mottaker
+receipt-stored-locally = Lagret i postkassen { $mailbox } på denne serveren
+receipt-server = Mottakende server
+receipt-reply = Svaret
+receipt-tls = Tilkobling
+receipt-tls-none = ikke kryptert
+receipt-policy = Autentisering av serveren
+receipt-last-reply = Siste svar
+receipt-time = Tidspunkt
+receipt-message-hash = SHA-256 av meldingen
+receipt-evidence-id = Bevis-ID
+receipt-check = Kontroll: sigillo verify evidence.json --message MELDING.eml, eller openssl ts -verify for hver .tsr-fil.
