@@ -92,6 +92,14 @@ pub struct NewMessage<'a> {
     pub internal_date: i64,
 }
 
+/// A message from the sealed spool, with the spool id that makes its merge idempotent.
+#[derive(Debug, Clone)]
+pub struct SpoolMessage<'a> {
+    pub spool_id: &'a str,
+    pub mailbox: &'a str,
+    pub message: NewMessage<'a>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Appended {
     pub uidvalidity: u32,
@@ -260,26 +268,45 @@ impl MailStore {
     /// so a merge interrupted anywhere neither loses nor duplicates it. Returns `false`
     /// when that spool id was merged before.
     pub fn append_from_spool(&mut self, spool_id: &str, mailbox: &str, message: NewMessage<'_>) -> Result<bool> {
+        let merged = self.append_batch_from_spool(&[SpoolMessage { spool_id, mailbox, message }])?;
+        Ok(merged.first().copied().unwrap_or(false))
+    }
+
+    /// Appends many spool messages in one transaction, each with its spool id, so a
+    /// merge of thousands of messages pays for one durable commit, not one per message
+    /// (a commit is an fsync). Returns, per message, whether it was new.
+    pub fn append_batch_from_spool(&mut self, batch: &[SpoolMessage<'_>]) -> Result<Vec<bool>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if tx.execute("INSERT OR IGNORE INTO merged_spool(id, merged) VALUES (?1, ?2)", params![spool_id, unix_now()])? == 0 {
-            return Ok(false);
-        }
-        // The folder named inside the seal is created if it is missing (an import of a
-        // Maildir with folders); a name we cannot use sends the message to INBOX.
-        let mut name = canonical_name(mailbox);
-        if mailbox_id(&tx, &name).is_err() {
-            match validate_name(&name) {
-                Ok(valid) => {
-                    insert_mailbox(&tx, &valid, None)?;
-                    name = valid;
-                }
-                Err(_) => name = "INBOX".into(),
+        let mut merged = Vec::with_capacity(batch.len());
+        let mut touched: Vec<String> = Vec::new();
+        for item in batch {
+            if tx.execute("INSERT OR IGNORE INTO merged_spool(id, merged) VALUES (?1, ?2)", params![item.spool_id, unix_now()])? == 0 {
+                merged.push(false);
+                continue;
             }
+            // The folder named inside the seal is created if it is missing (an import of a
+            // Maildir with folders); a name we cannot use sends the message to INBOX.
+            let mut name = canonical_name(item.mailbox);
+            if mailbox_id(&tx, &name).is_err() {
+                match validate_name(&name) {
+                    Ok(valid) => {
+                        insert_mailbox(&tx, &valid, None)?;
+                        name = valid;
+                    }
+                    Err(_) => name = "INBOX".into(),
+                }
+            }
+            append_in(&tx, &name, std::slice::from_ref(&item.message))?;
+            if !touched.contains(&name) {
+                touched.push(name);
+            }
+            merged.push(true);
         }
-        append_in(&tx, &name, std::slice::from_ref(&message))?;
         tx.commit()?;
-        self.notify(&name, ChangeKind::Appended);
-        Ok(true)
+        for name in touched {
+            self.notify(&name, ChangeKind::Appended);
+        }
+        Ok(merged)
     }
 
     /// Whether a spool entry is already in the mailbox (its file was not yet removed).
