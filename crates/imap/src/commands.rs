@@ -492,6 +492,15 @@ fn key_has_modseq(key: &SearchKey) -> bool {
 }
 
 fn contains_ci(haystack: &[u8], needle: &str) -> bool {
+    // RFC 9051 §6.4.4: case-insensitive for ASCII. An ASCII needle is compared in place,
+    // without copying and lowercasing every message searched.
+    if needle.is_ascii() {
+        let needle = needle.as_bytes();
+        let Some(&first) = needle.first() else { return true };
+        return haystack.len() >= needle.len()
+            && (0..=haystack.len() - needle.len())
+                .any(|i| haystack[i].eq_ignore_ascii_case(&first) && haystack[i..i + needle.len()].eq_ignore_ascii_case(needle));
+    }
     let needle = needle.to_lowercase();
     let needle = needle.as_bytes();
     if needle.is_empty() {

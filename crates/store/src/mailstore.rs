@@ -75,6 +75,18 @@ pub struct MailboxInfo {
     pub size: u64,
 }
 
+/// A mailbox as SELECT reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectView {
+    pub name: String,
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub highest_modseq: u64,
+    /// Every UID, ascending: message number i + 1 is `uids[i]`.
+    pub uids: Vec<u32>,
+    pub first_unseen: Option<u32>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageMeta {
     pub uid: u32,
@@ -173,6 +185,46 @@ impl MailStore {
     pub fn mailbox(&self, name: &str) -> Result<Option<MailboxInfo>> {
         let name = canonical_name(name);
         Ok(self.conn.query_row(&format!("{MAILBOX_SELECT} WHERE m.name = ?1"), [&name], mailbox_from_row).optional()?)
+    }
+
+    /// A mailbox's HIGHESTMODSEQ alone: one indexed row, no message counting. Sessions ask
+    /// this after every command and every IDLE tick to learn whether anything changed.
+    pub fn highest_modseq(&self, name: &str) -> Result<Option<u64>> {
+        let name = canonical_name(name);
+        Ok(self
+            .conn
+            .prepare_cached("SELECT highest_modseq FROM mailboxes WHERE name = ?1")?
+            .query_row([&name], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|m| m as u64))
+    }
+
+    /// What SELECT needs (RFC 9051 §6.3.2): the UIDs and the first unseen one, without the
+    /// counts and sizes of [`MailStore::mailbox`] nor any message's flags or bytes.
+    pub fn select_view(&self, name: &str) -> Result<Option<SelectView>> {
+        let name = canonical_name(name);
+        let found = self
+            .conn
+            .prepare_cached("SELECT id, name, uidvalidity, uidnext, highest_modseq FROM mailboxes WHERE name = ?1")?
+            .query_row([&name], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, i64>(4)?)))
+            .optional()?;
+        let Some((id, name, uidvalidity, uidnext, highest_modseq)) = found else { return Ok(None) };
+        let uids = select_uids(&self.conn, id, &[1..=u32::MAX])?;
+        let first_unseen: Option<u32> = self
+            .conn
+            .prepare_cached(
+                "SELECT uid FROM messages WHERE mailbox_id = ?1 AND (' ' || flags || ' ') NOT LIKE '% \\Seen %' ORDER BY uid LIMIT 1",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        Ok(Some(SelectView { name, uidvalidity, uidnext, highest_modseq: highest_modseq as u64, uids, first_unseen }))
+    }
+
+    /// Gives this connection's page cache back (SQLite `shrink_memory`): an idle session
+    /// then costs its state, not the pages its last command read.
+    pub fn release_memory(&self) -> Result<()> {
+        self.conn.execute_batch("PRAGMA shrink_memory")?;
+        Ok(())
     }
 
     pub fn create_mailbox(&mut self, name: &str) -> Result<MailboxInfo> {
