@@ -34,7 +34,13 @@ pub fn merge_spool(store: &mut MailStore, spool_dir: &Path, sealing_seed: &Key32
     let mut report = MergeReport::default();
     let mut batch: Vec<(spool::Pending, spool::SpoolEntry)> = Vec::new();
     let mut batch_bytes = 0;
-    for pending in spool::pending(spool_dir)? {
+    let pending = spool::pending(spool_dir)?;
+    // Every IMAP session checks the spool twice a second while idle: an empty spool must
+    // cost a directory listing, not a write transaction (the record pruning below).
+    if pending.is_empty() {
+        return Ok(report);
+    }
+    for pending in pending {
         if store.spool_merged(&pending.id)? {
             spool::remove(&pending.path)?;
             report.already_merged += 1;
