@@ -21,47 +21,40 @@ impl Session {
         }
         self.merge_spool().await;
         let name = mailbox.to_string();
-        let loaded = self
-            .with_store(move |s| {
-                let Some(info) = s.mailbox(&name)? else { return Ok(None) };
-                let metas = s.fetch_meta(&name, &[1..=u32::MAX])?;
-                Ok(Some((info, metas)))
-            })
-            .await;
-        let (info, metas) = match loaded {
-            Ok(Some(found)) => found,
+        // Only UIDs and the first unseen one: no counts, no flags, no message bytes.
+        let view = match self.with_store(move |s| s.select_view(&name)).await {
+            Ok(Some(view)) => view,
             Ok(None) => return Done::no("[NONEXISTENT] No such mailbox"),
             Err(e) => return e.done(),
         };
         let mut out = Vec::new();
         out.extend_from_slice(b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n");
-        out.extend_from_slice(format!("* {} EXISTS\r\n", metas.len()).as_bytes());
+        out.extend_from_slice(format!("* {} EXISTS\r\n", view.uids.len()).as_bytes());
         if !read_only {
             out.extend_from_slice(b"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted\r\n");
         } else {
             out.extend_from_slice(b"* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n");
         }
-        out.extend_from_slice(format!("* OK [UIDVALIDITY {}] UIDs valid\r\n", info.uidvalidity).as_bytes());
-        out.extend_from_slice(format!("* OK [UIDNEXT {}] Predicted next UID\r\n", info.uidnext).as_bytes());
-        out.extend_from_slice(format!("* OK [HIGHESTMODSEQ {}] Highest\r\n", info.highest_modseq).as_bytes());
+        out.extend_from_slice(format!("* OK [UIDVALIDITY {}] UIDs valid\r\n", view.uidvalidity).as_bytes());
+        out.extend_from_slice(format!("* OK [UIDNEXT {}] Predicted next UID\r\n", view.uidnext).as_bytes());
+        out.extend_from_slice(format!("* OK [HIGHESTMODSEQ {}] Highest\r\n", view.highest_modseq).as_bytes());
         // RFC 3501 clients expect RECENT and UNSEEN; rev2 clients ignore them.
         out.extend_from_slice(b"* 0 RECENT\r\n");
-        if let Some(first_unseen) = metas.iter().position(|m| !m.flags.iter().any(|f| f == "\\Seen")) {
-            out.extend_from_slice(format!("* OK [UNSEEN {}] First unseen\r\n", first_unseen + 1).as_bytes());
+        if let Some(index) = view.first_unseen.and_then(|uid| view.uids.binary_search(&uid).ok()) {
+            out.extend_from_slice(format!("* OK [UNSEEN {}] First unseen\r\n", index + 1).as_bytes());
         }
         // RFC 9051 §6.3.2: a LIST response with the mailbox's canonical name.
         out.extend_from_slice(b"* LIST () \"/\" ");
-        response::mailbox(&mut out, &info.name);
+        response::mailbox(&mut out, &view.name);
         out.extend_from_slice(b"\r\n");
         self.conn.write(&out);
-        let flags: HashMap<u32, Vec<String>> = metas.iter().map(|m| (m.uid, m.flags.clone())).collect();
         self.state = State::Selected(Selected {
-            name: info.name,
+            name: view.name,
             read_only,
-            uidvalidity: info.uidvalidity,
-            uids: metas.iter().map(|m| m.uid).collect(),
-            flags,
-            watermark: info.highest_modseq,
+            uidvalidity: view.uidvalidity,
+            uids: view.uids,
+            flags: HashMap::new(),
+            watermark: view.highest_modseq,
         });
         Done::ok(if read_only { "[READ-ONLY] EXAMINE completed" } else { "[READ-WRITE] SELECT completed" })
     }

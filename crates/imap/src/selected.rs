@@ -16,6 +16,10 @@ pub struct Selected {
     pub uidvalidity: u32,
     /// UIDs in sequence order: `uids[i]` is message number i + 1.
     pub uids: Vec<u32>,
+    /// Flags this client was told during the current command (FETCH, STORE), so the
+    /// changes reported after it do not repeat them. Emptied once those changes are
+    /// reported: a session holds no per-message flags between commands (a 100,000-message
+    /// mailbox would cost megabytes per idle connection).
     pub flags: HashMap<u32, Vec<String>>,
     pub watermark: u64,
 }
@@ -72,7 +76,7 @@ impl Session {
         let (name, watermark) = (sel.name.clone(), sel.watermark);
         let delta = self
             .with_store(move |s| {
-                let highest = s.mailbox(&name)?.map_or(0, |m| m.highest_modseq);
+                let highest = s.highest_modseq(&name)?.unwrap_or(0);
                 if highest <= watermark {
                     return Ok(Delta { highest, vanished: Vec::new(), changed: Vec::new() });
                 }
@@ -83,6 +87,7 @@ impl Session {
         let (condstore, qresync) = (self.condstore, self.qresync);
         let State::Selected(sel) = &mut self.state else { return };
         if delta.highest <= sel.watermark {
+            sel.flags = HashMap::new();
             return;
         }
         let mut out = Vec::new();
@@ -127,6 +132,7 @@ impl Session {
             }
         }
         sel.watermark = delta.highest;
+        sel.flags = HashMap::new();
         self.conn.write(&out);
     }
 
@@ -139,6 +145,10 @@ impl Session {
         self.conn.flush().await?;
         let saved_timeout = self.conn.timeout;
         self.conn.timeout = Duration::from_secs(24 * 3600);
+        // An idle session keeps its state, not the database pages its last command read.
+        if let Err(e) = self.with_store(|s| s.release_memory()).await {
+            tracing::debug!(error = %e, "could not release the page cache before IDLE");
+        }
         let mut tick = tokio::time::interval(Duration::from_millis(500));
         let result = loop {
             let Some(user) = self.user.as_mut() else { break Ok(Done::bad("Not logged in")) };

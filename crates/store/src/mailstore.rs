@@ -75,6 +75,18 @@ pub struct MailboxInfo {
     pub size: u64,
 }
 
+/// A mailbox as SELECT reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectView {
+    pub name: String,
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub highest_modseq: u64,
+    /// Every UID, ascending: message number i + 1 is `uids[i]`.
+    pub uids: Vec<u32>,
+    pub first_unseen: Option<u32>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageMeta {
     pub uid: u32,
@@ -90,6 +102,14 @@ pub struct NewMessage<'a> {
     pub raw: &'a [u8],
     pub flags: &'a [String],
     pub internal_date: i64,
+}
+
+/// A message from the sealed spool, with the spool id that makes its merge idempotent.
+#[derive(Debug, Clone)]
+pub struct SpoolMessage<'a> {
+    pub spool_id: &'a str,
+    pub mailbox: &'a str,
+    pub message: NewMessage<'a>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +185,46 @@ impl MailStore {
     pub fn mailbox(&self, name: &str) -> Result<Option<MailboxInfo>> {
         let name = canonical_name(name);
         Ok(self.conn.query_row(&format!("{MAILBOX_SELECT} WHERE m.name = ?1"), [&name], mailbox_from_row).optional()?)
+    }
+
+    /// A mailbox's HIGHESTMODSEQ alone: one indexed row, no message counting. Sessions ask
+    /// this after every command and every IDLE tick to learn whether anything changed.
+    pub fn highest_modseq(&self, name: &str) -> Result<Option<u64>> {
+        let name = canonical_name(name);
+        Ok(self
+            .conn
+            .prepare_cached("SELECT highest_modseq FROM mailboxes WHERE name = ?1")?
+            .query_row([&name], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|m| m as u64))
+    }
+
+    /// What SELECT needs (RFC 9051 §6.3.2): the UIDs and the first unseen one, without the
+    /// counts and sizes of [`MailStore::mailbox`] nor any message's flags or bytes.
+    pub fn select_view(&self, name: &str) -> Result<Option<SelectView>> {
+        let name = canonical_name(name);
+        let found = self
+            .conn
+            .prepare_cached("SELECT id, name, uidvalidity, uidnext, highest_modseq FROM mailboxes WHERE name = ?1")?
+            .query_row([&name], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, i64>(4)?)))
+            .optional()?;
+        let Some((id, name, uidvalidity, uidnext, highest_modseq)) = found else { return Ok(None) };
+        let uids = select_uids(&self.conn, id, &[1..=u32::MAX])?;
+        let first_unseen: Option<u32> = self
+            .conn
+            .prepare_cached(
+                "SELECT uid FROM messages WHERE mailbox_id = ?1 AND (' ' || flags || ' ') NOT LIKE '% \\Seen %' ORDER BY uid LIMIT 1",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        Ok(Some(SelectView { name, uidvalidity, uidnext, highest_modseq: highest_modseq as u64, uids, first_unseen }))
+    }
+
+    /// Gives this connection's page cache back (SQLite `shrink_memory`): an idle session
+    /// then costs its state, not the pages its last command read.
+    pub fn release_memory(&self) -> Result<()> {
+        self.conn.execute_batch("PRAGMA shrink_memory")?;
+        Ok(())
     }
 
     pub fn create_mailbox(&mut self, name: &str) -> Result<MailboxInfo> {
@@ -260,26 +320,45 @@ impl MailStore {
     /// so a merge interrupted anywhere neither loses nor duplicates it. Returns `false`
     /// when that spool id was merged before.
     pub fn append_from_spool(&mut self, spool_id: &str, mailbox: &str, message: NewMessage<'_>) -> Result<bool> {
+        let merged = self.append_batch_from_spool(&[SpoolMessage { spool_id, mailbox, message }])?;
+        Ok(merged.first().copied().unwrap_or(false))
+    }
+
+    /// Appends many spool messages in one transaction, each with its spool id, so a
+    /// merge of thousands of messages pays for one durable commit, not one per message
+    /// (a commit is an fsync). Returns, per message, whether it was new.
+    pub fn append_batch_from_spool(&mut self, batch: &[SpoolMessage<'_>]) -> Result<Vec<bool>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if tx.execute("INSERT OR IGNORE INTO merged_spool(id, merged) VALUES (?1, ?2)", params![spool_id, unix_now()])? == 0 {
-            return Ok(false);
-        }
-        // The folder named inside the seal is created if it is missing (an import of a
-        // Maildir with folders); a name we cannot use sends the message to INBOX.
-        let mut name = canonical_name(mailbox);
-        if mailbox_id(&tx, &name).is_err() {
-            match validate_name(&name) {
-                Ok(valid) => {
-                    insert_mailbox(&tx, &valid, None)?;
-                    name = valid;
-                }
-                Err(_) => name = "INBOX".into(),
+        let mut merged = Vec::with_capacity(batch.len());
+        let mut touched: Vec<String> = Vec::new();
+        for item in batch {
+            if tx.execute("INSERT OR IGNORE INTO merged_spool(id, merged) VALUES (?1, ?2)", params![item.spool_id, unix_now()])? == 0 {
+                merged.push(false);
+                continue;
             }
+            // The folder named inside the seal is created if it is missing (an import of a
+            // Maildir with folders); a name we cannot use sends the message to INBOX.
+            let mut name = canonical_name(item.mailbox);
+            if mailbox_id(&tx, &name).is_err() {
+                match validate_name(&name) {
+                    Ok(valid) => {
+                        insert_mailbox(&tx, &valid, None)?;
+                        name = valid;
+                    }
+                    Err(_) => name = "INBOX".into(),
+                }
+            }
+            append_in(&tx, &name, std::slice::from_ref(&item.message))?;
+            if !touched.contains(&name) {
+                touched.push(name);
+            }
+            merged.push(true);
         }
-        append_in(&tx, &name, std::slice::from_ref(&message))?;
         tx.commit()?;
-        self.notify(&name, ChangeKind::Appended);
-        Ok(true)
+        for name in touched {
+            self.notify(&name, ChangeKind::Appended);
+        }
+        Ok(merged)
     }
 
     /// Whether a spool entry is already in the mailbox (its file was not yet removed).

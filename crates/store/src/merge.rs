@@ -7,7 +7,7 @@
 //! (two logins) are serialised by SQLite and the id's uniqueness. Nothing is lost, nothing
 //! is duplicated.
 
-use crate::mailstore::{MailStore, NewMessage};
+use crate::mailstore::{MailStore, NewMessage, SpoolMessage};
 use crate::{Result, spool};
 use sigillo_crypto::Key32;
 use std::path::Path;
@@ -25,9 +25,22 @@ pub struct MergeReport {
     pub unreadable: usize,
 }
 
+/// Messages merged per transaction: one durable commit for the batch instead of one per
+/// message, with the decrypted batch bounded in memory.
+const MERGE_BATCH_MESSAGES: usize = 256;
+const MERGE_BATCH_BYTES: usize = 32 * 1024 * 1024;
+
 pub fn merge_spool(store: &mut MailStore, spool_dir: &Path, sealing_seed: &Key32) -> Result<MergeReport> {
     let mut report = MergeReport::default();
-    for pending in spool::pending(spool_dir)? {
+    let mut batch: Vec<(spool::Pending, spool::SpoolEntry)> = Vec::new();
+    let mut batch_bytes = 0;
+    let pending = spool::pending(spool_dir)?;
+    // Every IMAP session checks the spool twice a second while idle: an empty spool must
+    // cost a directory listing, not a write transaction (the record pruning below).
+    if pending.is_empty() {
+        return Ok(report);
+    }
+    for pending in pending {
         if store.spool_merged(&pending.id)? {
             spool::remove(&pending.path)?;
             report.already_merged += 1;
@@ -41,15 +54,53 @@ pub fn merge_spool(store: &mut MailStore, spool_dir: &Path, sealing_seed: &Key32
                 continue;
             }
         };
-        let message = NewMessage { raw: &entry.raw, flags: &entry.flags, internal_date: entry.internal_date };
-        if store.append_from_spool(&pending.id, &entry.mailbox, message)? {
+        batch_bytes += entry.raw.len();
+        batch.push((pending, entry));
+        if batch.len() >= MERGE_BATCH_MESSAGES || batch_bytes >= MERGE_BATCH_BYTES {
+            merge_batch(store, &mut batch, &mut report)?;
+            batch_bytes = 0;
+        }
+    }
+    merge_batch(store, &mut batch, &mut report)?;
+    store.prune_spool_records(MERGE_RECORD_TTL_SECS)?;
+    spool::remove_stale_temp_files(spool_dir)?;
+    Ok(report)
+}
+
+/// Commits a batch (messages and their spool ids in one transaction), then removes the
+/// spool files: the order that makes a crash anywhere harmless.
+fn merge_batch(store: &mut MailStore, batch: &mut Vec<(spool::Pending, spool::SpoolEntry)>, report: &mut MergeReport) -> Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<SpoolMessage<'_>> = batch
+        .iter()
+        .map(|(pending, entry)| SpoolMessage {
+            spool_id: &pending.id,
+            mailbox: &entry.mailbox,
+            message: NewMessage { raw: &entry.raw, flags: &entry.flags, internal_date: entry.internal_date },
+        })
+        .collect();
+    let merged = store.append_batch_from_spool(&items)?;
+    for fresh in merged {
+        if fresh {
             report.merged += 1;
         } else {
             report.already_merged += 1;
         }
-        spool::remove(&pending.path)?;
     }
-    store.prune_spool_records(MERGE_RECORD_TTL_SECS)?;
-    spool::remove_stale_temp_files(spool_dir)?;
-    Ok(report)
+    // The files go after the commit; one directory sync for the batch. A file that comes
+    // back after a crash is harmless: its id is in the mailbox and the next merge drops it.
+    let dir = batch.first().and_then(|(pending, _)| pending.path.parent().map(Path::to_path_buf));
+    for (pending, _) in batch.drain(..) {
+        match std::fs::remove_file(&pending.path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(dir) = dir {
+        sigillo_core::durable::sync_dir(&dir)?;
+    }
+    Ok(())
 }
