@@ -22,6 +22,7 @@ pub mod accept;
 pub mod auth;
 pub mod certified;
 pub mod data;
+pub mod dkim_sign;
 pub mod envelope;
 pub mod error;
 pub mod greeting;
