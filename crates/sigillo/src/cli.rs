@@ -98,6 +98,12 @@ pub enum Command {
     /// Certified-mail evidence kept by this server (admins).
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// The DNS records a domain needs (zone-file syntax), and a check of what the DNS serves.
+    #[command(subcommand)]
+    Dns(DnsCommand),
+    /// The outbound queue: list, show, retry now, delete (with a failure notice to the sender).
+    #[command(subcommand)]
+    Queue(QueueCommand),
     /// Check an evidence bundle offline: tokens, signatures, certificates, hashes, proofs
     /// (exit 0 only if everything holds).
     Verify {
@@ -109,6 +115,61 @@ pub enum Command {
         /// The TSA's CA certificate (PEM) to trust instead of the bundle's own copy.
         #[arg(long)]
         tsa_ca: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DnsCommand {
+    /// Print every record to publish for DOMAIN (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, SRV).
+    Records {
+        domain: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Look each record up through the [dns] resolver: ok, missing or wrong (exit 1 if any
+    /// is missing or wrong).
+    Check {
+        domain: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum QueueCommand {
+    /// Every queued message: id, sender, recipients and their status, attempts, next attempt, age.
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// One message's envelope and per-recipient history (never its body).
+    Show {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Make a message due now; a running server picks it up at its next queue scan.
+    Retry {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Remove a message; the sender gets a failure notice saying an administrator removed it.
+    Delete {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DkimCommand {
+    /// New DKIM keys (Ed25519 and RSA) for DOMAIN; the old selectors stay in
+    /// `sigillo dns records` for [publish] dkim_grace_secs.
+    Rotate {
+        domain: String,
+        #[command(flatten)]
+        data: DataArg,
     },
 }
 
@@ -226,6 +287,9 @@ pub enum DomainCommand {
         #[command(flatten)]
         data: DataArg,
     },
+    /// DKIM signing keys.
+    #[command(subcommand)]
+    Dkim(DkimCommand),
 }
 
 #[derive(Subcommand)]

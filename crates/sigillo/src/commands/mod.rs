@@ -5,11 +5,13 @@ mod alias;
 pub mod backup;
 mod deliver;
 mod demo;
+mod dns;
 mod domain;
 mod evidence;
 mod export;
 mod import;
 pub mod init;
+mod queue;
 mod trust;
 mod tsa;
 
@@ -37,6 +39,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Import { address, path, data } => import::run(&data.dir, &address, &path).map(|()| ExitCode::SUCCESS),
         Command::Tsa(cmd) => tsa::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Evidence(cmd) => evidence::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Dns(cmd) => dns::run(cmd),
+        Command::Queue(cmd) => queue::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Verify { bundle, message, tsa_ca } => evidence::verify(&bundle, message.as_deref(), tsa_ca.as_deref()),
     }
 }
