@@ -108,13 +108,13 @@ fn compare(wanted: &RecordData, found: &[RData]) -> Finding {
             })
             .collect(),
         RecordData::Txt(value) => {
-            let tag = value.split(';').next().unwrap_or("").trim().to_string();
+            let tag = version_tag(value);
             found
                 .iter()
                 .filter_map(|d| match d {
                     RData::TXT(txt) => {
                         let text: String = txt.txt_data.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect();
-                        let same_kind = text.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(&tag);
+                        let same_kind = version_tag(&text).eq_ignore_ascii_case(tag);
                         same_kind.then(|| (squeeze(&text) == squeeze(value), format!("TXT \"{text}\"")))
                     }
                     _ => None,
@@ -146,6 +146,12 @@ fn compare(wanted: &RecordData, found: &[RData]) -> Finding {
     } else {
         Finding::Wrong(seen.into_iter().map(|(_, s)| s).collect())
     }
+}
+
+/// The `v=` tag that says what a TXT record is: `v=spf1 mx -all` → `v=spf1`,
+/// `v=DKIM1; k=rsa` → `v=DKIM1`.
+fn version_tag(value: &str) -> &str {
+    value.trim_start().split(|c: char| c == ';' || c.is_ascii_whitespace()).next().unwrap_or("")
 }
 
 /// A TXT value without whitespace or a trailing `;`, so `v=spf1  mx -all` matches.
