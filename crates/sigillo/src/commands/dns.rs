@@ -158,3 +158,27 @@ fn version_tag(value: &str) -> &str {
 fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<String>().trim_end_matches(';').to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mail_auth::hickory_resolver::proto::rr::Name;
+    use mail_auth::hickory_resolver::proto::rr::rdata::{MX, TXT};
+    use std::str::FromStr;
+
+    #[test]
+    fn txt_records_are_compared_by_kind() {
+        let spf = RecordData::Txt("v=spf1 mx -all".into());
+        let txt = |v: &str| RData::TXT(TXT::new(vec![v.to_string()]));
+        assert_eq!(compare(&spf, &[txt("google-site-verification=x"), txt("v=spf1  mx -all")]), Finding::Ok);
+        assert_eq!(compare(&spf, &[txt("google-site-verification=x")]), Finding::Missing);
+        assert_eq!(compare(&spf, &[txt("v=spf1 a -all")]), Finding::Wrong(vec!["TXT \"v=spf1 a -all\"".into()]));
+        // A key split into character-strings is joined before comparing.
+        let dkim = RecordData::Txt("v=DKIM1; k=rsa; p=ABCDEF".into());
+        let split = RData::TXT(TXT::new(vec!["v=DKIM1; k=rsa; p=ABC".into(), "DEF".into()]));
+        assert_eq!(compare(&dkim, &[split]), Finding::Ok);
+        let mx = RecordData::Mx { preference: 10, exchange: "mail.example.org".into() };
+        let other = RData::MX(MX::new(5, Name::from_str("MAIL.example.org.").unwrap()));
+        assert_eq!(compare(&mx, &[other]), Finding::Ok);
+    }
+}
