@@ -7,7 +7,7 @@ of timing out on a machine without internet:
   _dmarc.bench.example  TXT "v=DMARC1; p=none"
   _dmarc.bench.example  TXT "v=DMARC1; p=none"  (unless --txt gives another)
 Any other name: NXDOMAIN (with an SOA for negative caching). Prints "PORT <n>" once bound.
-Usage: dns_zone.py [--port 0] [--txt NAME=VALUE ...]
+Usage: dns_zone.py [--port 0] [--txt NAME=VALUE ...] [--mx NAME=HOST ...] [--a NAME=IP ...]
   --txt adds or replaces a TXT record (for example the load's DKIM key:
         --txt "load._domainkey.bench.example=v=DKIM1; k=rsa; p=MIIB...").
 """
@@ -21,6 +21,8 @@ TXT = {
     "bench.example": "v=spf1 ip4:127.0.0.0/8 -all",
     "_dmarc.bench.example": "v=DMARC1; p=none",
 }
+MX = {}  # name -> exchange (preference 10): the outbound benchmark's recipient domain
+A = {}   # name -> IPv4 address
 
 
 def parse_qname(buf, off):
@@ -55,8 +57,14 @@ def answer(q):
     question = q[12:off + 4]
     rd = flags & 0x0100
     an, ns, rcode = [], [], 0
-    if name in TXT or name == ZONE:
-        if qtype in (16, 255) and name in TXT:  # TXT
+    if name in TXT or name == ZONE or name in MX or name in A:
+        if qtype == 15 and name in MX:  # MX
+            rdata = struct.pack(">H", 10) + enc_name(MX[name])
+            an.append(enc_name(name) + struct.pack(">HHIH", 15, 1, 300, len(rdata)) + rdata)
+        elif qtype == 1 and name in A:  # A
+            rdata = socket.inet_aton(A[name])
+            an.append(enc_name(name) + struct.pack(">HHIH", 1, 1, 300, len(rdata)) + rdata)
+        elif qtype in (16, 255) and name in TXT:  # TXT
             s = TXT[name].encode()
             # RFC 1035 §3.3.14: a TXT record is character-strings of at most 255 octets each;
             # a 2048-bit DKIM key needs two (RFC 6376 §3.6.2.2 concatenates them).
@@ -75,7 +83,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--txt", action="append", default=[], metavar="NAME=VALUE")
+    ap.add_argument("--mx", action="append", default=[], metavar="NAME=HOST")
+    ap.add_argument("--a", action="append", default=[], metavar="NAME=IP")
     args = ap.parse_args()
+    for table, items in ((MX, args.mx), (A, args.a)):
+        for item in items:
+            name, sep, value = item.partition("=")
+            if not sep:
+                ap.error(f"{item!r}: expected NAME=VALUE")
+            table[name.strip().lower().rstrip(".")] = value.strip().rstrip(".")
     for item in args.txt:
         name, sep, value = item.partition("=")
         if not sep:

@@ -61,6 +61,15 @@ def worker(args, count, base, deadline, lat, stats, lock):
     try:
         s = smtplib.SMTP(args.host, args.port, timeout=args.timeout)
         s.ehlo("loadclient.bench.example")
+        if args.user:  # submission: STARTTLS (self-signed server certificate), then AUTH
+            import os
+            import ssl
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            s.starttls(context=ctx)
+            s.ehlo("loadclient.bench.example")
+            s.login(args.user, os.environ["SMTP_PASSWORD"])
     except Exception as e:  # connection failure: all of this worker's messages fail
         with lock:
             stats["failed"] += count
@@ -130,6 +139,7 @@ def main():
     ap.add_argument("--rcpt", default="benchu@bench.test")
     ap.add_argument("--deadline", type=float, default=600.0, help="seconds, bounds the whole run")
     ap.add_argument("--timeout", type=float, default=60.0, help="socket timeout per command")
+    ap.add_argument("--user", help="submission: STARTTLS and AUTH as USER (password in $SMTP_PASSWORD)")
     ap.add_argument("--dkim-key", help="PEM RSA private key: DKIM-sign every message")
     ap.add_argument("--dkim-selector", default="load")
     args = ap.parse_args()

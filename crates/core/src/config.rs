@@ -43,6 +43,8 @@ pub struct Config {
     /// What the trust center publishes about the operator (subprocessors).
     #[serde(default, skip_serializing_if = "TrustConfig::is_empty")]
     pub trust: TrustConfig,
+    #[serde(default)]
+    pub publish: PublishConfig,
 }
 
 /// `[trust]`: facts about the operator that the trust center publishes.
@@ -73,6 +75,52 @@ pub struct Subprocessor {
     /// Its privacy or security page (`https://…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+/// `[publish]`: what this server asks the rest of the internet to apply to its domains —
+/// the DNS records of `sigillo dns records`, the MTA-STS policy it serves — and how long a
+/// rotated DKIM key stays published.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublishConfig {
+    /// The MTA-STS mode served at `https://mta-sts.DOMAIN/.well-known/mta-sts.txt`
+    /// (RFC 8461 §5): `testing` (senders report failures but still deliver) by default,
+    /// because `sigillo init` makes a self-signed certificate that `enforce` would make
+    /// every MTA-STS sender refuse; set `enforce` once the certificate is from a public CA.
+    pub mta_sts_mode: MtaStsMode,
+    /// The policy's `max_age` in seconds (RFC 8461 §3.2: weeks or more are recommended).
+    pub mta_sts_max_age_secs: u64,
+    /// Seconds a DKIM selector stays published after `sigillo domain dkim rotate`.
+    pub dkim_grace_secs: u64,
+    /// The DMARC policy asked of receivers (RFC 7489 §6.3 `p=`).
+    pub dmarc_policy: DmarcPolicy,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MtaStsMode {
+    Enforce,
+    Testing,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DmarcPolicy {
+    None,
+    Quarantine,
+    Reject,
+}
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        PublishConfig {
+            mta_sts_mode: MtaStsMode::Testing,
+            mta_sts_max_age_secs: 7 * 24 * 3600,
+            dkim_grace_secs: 7 * 24 * 3600,
+            dmarc_policy: DmarcPolicy::Quarantine,
+        }
+    }
 }
 
 /// `[certify]`: where certified-mail time-stamps come from.
@@ -356,6 +404,7 @@ impl Config {
             certify: None,
             delivery: DeliveryConfig::default(),
             trust: TrustConfig::default(),
+            publish: PublishConfig::default(),
         }
     }
 
@@ -383,6 +432,10 @@ impl Config {
             return Err(
                 "[delivery] per_domain_concurrency, max_concurrent, retry_initial_secs and timeout_secs must be greater than 0".into()
             );
+        }
+        // RFC 8461 §3.2: max_age is at most 31557600 (one year).
+        if self.publish.mta_sts_max_age_secs == 0 || self.publish.mta_sts_max_age_secs > 31_557_600 {
+            return Err("[publish] mta_sts_max_age_secs must be between 1 and 31557600 (RFC 8461 §3.2)".into());
         }
         if self.limits.max_message_size == 0 {
             return Err("[limits] max_message_size must be greater than 0".into());
@@ -526,6 +579,24 @@ mod tests {
         assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
         assert!(Config::parse(&format!("{base}[delivery]\nremote_prot = 1\n"), Path::new("s.toml")).is_err());
         assert!(Config::parse(&format!("{base}[delivery]\nper_domain_concurrency = 0\n"), Path::new("s.toml")).is_err());
+    }
+
+    #[test]
+    fn publish_table_has_defaults_and_is_strict() {
+        let base = "[server]\nhostname = \"h\"\nprimary_domain = \"d\"\n";
+        let c = Config::parse(base, Path::new("s.toml")).unwrap();
+        assert_eq!(c.publish.mta_sts_mode, MtaStsMode::Testing);
+        assert_eq!(c.publish.dkim_grace_secs, 7 * 24 * 3600);
+        let c =
+            Config::parse(&format!("{base}[publish]\nmta_sts_mode = \"enforce\"\ndkim_grace_secs = 60\n"), Path::new("s.toml")).unwrap();
+        assert_eq!(
+            (c.publish.mta_sts_mode, c.publish.dkim_grace_secs, c.publish.dmarc_policy),
+            (MtaStsMode::Enforce, 60, DmarcPolicy::Quarantine)
+        );
+        assert_eq!(Config::parse(&c.to_toml(), Path::new("x.toml")).unwrap(), c);
+        assert!(Config::parse(&format!("{base}[publish]\nmta_sts_mode = \"strict\"\n"), Path::new("s.toml")).is_err());
+        assert!(Config::parse(&format!("{base}[publish]\nmta_sts_max_age_secs = 0\n"), Path::new("s.toml")).is_err());
+        assert!(Config::parse(&format!("{base}[publish]\ngrace = 1\n"), Path::new("s.toml")).is_err());
     }
 
     #[test]

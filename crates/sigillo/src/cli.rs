@@ -104,6 +104,12 @@ pub enum Command {
     /// The tamper-evident audit log: export it as JSON lines, verify its hash chain and signed head.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The DNS records a domain needs (zone-file syntax), and a check of what the DNS serves.
+    #[command(subcommand)]
+    Dns(DnsCommand),
+    /// The outbound queue: list, show, retry now, delete (with a failure notice to the sender).
+    #[command(subcommand)]
+    Queue(QueueCommand),
     /// Check an evidence bundle offline: tokens, signatures, certificates, hashes, proofs
     /// (exit 0 only if everything holds).
     Verify {
@@ -141,6 +147,61 @@ pub enum AuditCommand {
         /// the server's own key.
         #[arg(long, value_name = "HEX")]
         public_key: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DnsCommand {
+    /// Print every record to publish for DOMAIN (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, SRV).
+    Records {
+        domain: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Look each record up through the [dns] resolver: ok, missing or wrong (exit 1 if any
+    /// is missing or wrong).
+    Check {
+        domain: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum QueueCommand {
+    /// Every queued message: id, sender, recipients and their status, attempts, next attempt, age.
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// One message's envelope and per-recipient history (never its body).
+    Show {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Make a message due now; a running server picks it up at its next queue scan.
+    Retry {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Remove a message; the sender gets a failure notice saying an administrator removed it.
+    Delete {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DkimCommand {
+    /// New DKIM keys (Ed25519 and RSA) for DOMAIN; the old selectors stay in
+    /// `sigillo dns records` for [publish] dkim_grace_secs.
+    Rotate {
+        domain: String,
+        #[command(flatten)]
+        data: DataArg,
     },
 }
 
@@ -298,6 +359,9 @@ pub enum DomainCommand {
         #[command(flatten)]
         data: DataArg,
     },
+    /// DKIM signing keys.
+    #[command(subcommand)]
+    Dkim(DkimCommand),
 }
 
 #[derive(Subcommand)]

@@ -34,6 +34,12 @@ impl Context {
         Ok(Context { data, config, keys, directory })
     }
 
+    /// Writes the key store back (after a key was added), sealed under the master key.
+    pub fn save_keys(&self) -> Result<()> {
+        let master = load_master_key(&self.config.master_key_path(self.data.root()))?;
+        self.keys.save(&self.data.keystore(), &master).context("cannot save the key store")
+    }
+
     pub fn kdf(&self) -> KdfParams {
         let s = &self.config.security;
         KdfParams { memory_kib: s.argon2_memory_kib, iterations: s.argon2_iterations, parallelism: s.argon2_parallelism }

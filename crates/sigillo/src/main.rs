@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod context;
+mod dns_records;
 mod secrets;
 mod server;
 

@@ -41,6 +41,7 @@ pub fn create(dir: &Path, domain: &str, hostname: Option<&str>, customize: impl 
     let mut keys =
         ServerKeys { directory_key: directory_key.to_hex().to_string(), tls_key_pem: cert.key_pem.to_string(), extra: Default::default() };
     sigillo_certify::tsa::TsaMaterial::ensure(&mut keys.extra, &hostname).context("the time-stamp authority's keys")?;
+    sigillo_smtp::dkim_sign::ensure_keys(&mut keys, &domain, sigillo_core::clock::unix_now()).context("the DKIM keys")?;
     keys.save(&data.keystore(), &master)?;
     let directory = Directory::create(&data.directory_db(), &directory_key)?;
     directory.add_domain(&domain)?;
@@ -61,6 +62,11 @@ pub fn run(dir: &Path, domain: &str, hostname: Option<&str>) -> Result<()> {
         "  backups:     daily into {}, encrypted to {} — copy that identity off this machine",
         config.backup_dir(dir).display(),
         dir.join("keys").join(BACKUP_IDENTITY).display()
+    );
+    println!(
+        "  DNS:         publish the records printed by  sigillo dns records {} --data {}",
+        config.server.primary_domain,
+        dir.display()
     );
     println!("Next: add listeners under [listen] in {}/sigillo.toml, create an account with", dir.display());
     println!("  sigillo account add user@{} --data {}", config.server.primary_domain, dir.display());

@@ -6,12 +6,14 @@ pub mod audit;
 pub mod backup;
 mod deliver;
 mod demo;
+mod dns;
 mod domain;
 mod evidence;
 mod export;
 mod import;
 mod incident;
 pub mod init;
+mod queue;
 mod trust;
 mod tsa;
 
@@ -41,6 +43,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Tsa(cmd) => tsa::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Evidence(cmd) => evidence::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Audit(cmd) => audit::run(cmd),
+        Command::Dns(cmd) => dns::run(cmd),
+        Command::Queue(cmd) => queue::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Verify { bundle, message, tsa_ca } => evidence::verify(&bundle, message.as_deref(), tsa_ca.as_deref()),
     }
 }

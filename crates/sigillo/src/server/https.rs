@@ -24,9 +24,10 @@ pub struct Https {
     pub web: Arc<WebState>,
     pub autoconfig: Arc<super::autoconfig::Autoconfig>,
     pub certifier: Arc<Certifier>,
+    pub mta_sts: Arc<super::mta_sts::MtaSts>,
 }
 
-fn router(Https { web, autoconfig, certifier }: Https) -> Router {
+fn router(Https { web, autoconfig, certifier, mta_sts }: Https) -> Router {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sigillo — {host}</title></head>\
          <body><h1>Sigillo</h1><p>{host} is a Sigillo mail server. <a href=\"/trust\">Trust center</a>.</p></body></html>",
@@ -42,6 +43,7 @@ fn router(Https { web, autoconfig, certifier }: Https) -> Router {
                 .with_state(autoconfig),
         )
         .merge(super::certify::routes(certifier))
+        .merge(super::mta_sts::routes(mta_sts))
         .layer(axum::middleware::from_fn(sigillo_web::headers::secure))
         .merge(sigillo_web::router(web))
 }

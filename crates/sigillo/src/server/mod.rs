@@ -8,9 +8,11 @@ mod audit;
 mod autoconfig;
 mod backup;
 mod certify;
+mod dkim;
 mod https;
 mod imap;
 pub mod limits;
+mod mta_sts;
 mod pop3;
 mod smtp;
 mod tls;
@@ -44,6 +46,8 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     let tls = tls::acceptor(&ctx)?;
     let certifier = Arc::new(crate::commands::open_certifier(&mut ctx)?);
     let smtp = smtp_server(&mut ctx, tls.clone(), certifier.clone())?;
+    let dkim = dkim::ReloadingSigner::start(&mut ctx).context("DKIM signing keys")?;
+    let mta_sts = Arc::new(mta_sts::MtaSts::new(&ctx.config, Arc::clone(&smtp.gate.directories)));
     // POP3 logs in through the SMTP server's gate: one lockout for every protocol.
     let pop3 = Arc::new(sigillo_pop3::Server {
         hostname: ctx.config.server.hostname.clone(),
@@ -98,7 +102,12 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
             listeners.spawn(pop3::serve(listener, name, pop3.clone(), limiter, stop_rx.clone()));
         } else {
             lines.push(format!("  {name:<12} https://{addr}/"));
-            let https = https::Https { web: Arc::clone(&web), autoconfig: Arc::clone(&autoconfig), certifier: certifier.clone() };
+            let https = https::Https {
+                web: Arc::clone(&web),
+                autoconfig: Arc::clone(&autoconfig),
+                certifier: certifier.clone(),
+                mta_sts: Arc::clone(&mta_sts),
+            };
             listeners.spawn(https::serve(listener, tls.clone(), limiter, idle, https, stop_rx.clone()));
         }
     }
@@ -109,8 +118,9 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     // Outbound delivery of the queue (remote recipients), with its own stop signal.
     let mut delivery: sigillo_smtp::outbound::DeliverySettings = (&ctx.config.delivery).into();
     delivery.dns_nameservers = ctx.config.dns.as_ref().map(|d| d.nameservers.clone());
-    let outbound = sigillo_smtp::outbound::worker::Outbound::new(smtp.clone(), delivery, None);
+    let outbound = sigillo_smtp::outbound::worker::Outbound::new(smtp.clone(), delivery, Some(dkim.hook()));
     outbound.set_observer(sigillo_smtp::certified::delivery_observer(smtp.clone()));
+    tokio::spawn(sigillo_smtp::queue_admin::watch_scan_requests(Arc::clone(&smtp.queue), stop_rx.clone()));
     let outbound_task = ctx.config.delivery.enabled.then(|| tokio::spawn(outbound.run(stop_rx.clone())));
     println!("Sigillo {} is running as {hostname}:", env!("CARGO_PKG_VERSION"));
     for line in &lines {

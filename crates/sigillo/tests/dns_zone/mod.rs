@@ -7,7 +7,7 @@ pub mod dnssec;
 
 use hickory_server::Server;
 use hickory_server::net::runtime::TokioRuntimeProvider;
-use hickory_server::proto::rr::rdata::{A, MX, SOA, TXT};
+use hickory_server::proto::rr::rdata::{A, CNAME, MX, SOA, SRV, TXT};
 use hickory_server::proto::rr::{LowerName, Name, RData, Record};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
@@ -36,11 +36,12 @@ pub struct Zone {
     txt: Vec<(String, String)>,
     mx: Vec<(String, u16, String)>,
     a: Vec<(String, std::net::Ipv4Addr)>,
+    other: Vec<(String, RData)>,
 }
 
 impl Zone {
     pub fn new(origin: &str) -> Self {
-        Zone { origin: origin.to_string(), txt: Vec::new(), mx: Vec::new(), a: Vec::new() }
+        Zone { origin: origin.to_string(), txt: Vec::new(), mx: Vec::new(), a: Vec::new(), other: Vec::new() }
     }
 
     /// Adds an MX record (`exchange` "." is the null MX of RFC 7505).
@@ -52,6 +53,42 @@ impl Zone {
     /// Adds an A record.
     pub fn a(mut self, name: &str, ip: std::net::Ipv4Addr) -> Self {
         self.a.push((name.to_string(), ip));
+        self
+    }
+
+    /// Adds a CNAME record.
+    pub fn cname(mut self, name: &str, target: &str) -> Self {
+        self.other.push((name.to_string(), RData::CNAME(CNAME(fqdn(target)))));
+        self
+    }
+
+    /// Adds an SRV record (target "." : service not offered).
+    pub fn srv(mut self, name: &str, priority: u16, weight: u16, port: u16, target: &str) -> Self {
+        self.other.push((name.to_string(), RData::SRV(SRV::new(priority, weight, port, fqdn(target)))));
+        self
+    }
+
+    /// Adds every record of a zone-file text as `sigillo dns records` prints it (one record a
+    /// line, `name TTL IN TYPE data`; `;` comments; MX, TXT, CNAME, SRV and A), except the
+    /// lines for which `keep` is false.
+    pub fn zone_text(mut self, text: &str, keep: impl Fn(&str) -> bool) -> Self {
+        for line in text.lines().filter(|l| !l.trim_start().starts_with(';') && !l.trim().is_empty() && keep(l)) {
+            let mut fields = line.split_whitespace();
+            let (name, _ttl, _class, kind) = (fields.next().unwrap(), fields.next(), fields.next(), fields.next().unwrap());
+            let rest: Vec<&str> = fields.collect();
+            self = match kind {
+                "MX" => self.mx(name, rest[0].parse().unwrap(), rest[1]),
+                "CNAME" => self.cname(name, rest[0]),
+                "SRV" => self.srv(name, rest[0].parse().unwrap(), rest[1].parse().unwrap(), rest[2].parse().unwrap(), rest[3]),
+                "A" => self.a(name, rest[0].parse().unwrap()),
+                "TXT" => {
+                    let data = line.split_once(" TXT ").unwrap().1.trim();
+                    let value: String = data.split('"').skip(1).step_by(2).collect::<Vec<_>>().concat();
+                    self.txt(name, &value)
+                }
+                other => panic!("record type {other} in {line:?}"),
+            };
+        }
         self
     }
 
@@ -87,6 +124,9 @@ pub fn serve(mut zones: Vec<Zone>) -> DnsServer {
             }
             for (name, ip) in zone.a {
                 assert!(handler.upsert_mut(Record::from_rdata(fqdn(&name), 60, RData::A(A(ip))), serial));
+            }
+            for (name, data) in zone.other {
+                assert!(handler.upsert_mut(Record::from_rdata(fqdn(&name), 60, data), serial));
             }
             let handlers: Vec<Arc<dyn ZoneHandler>> = vec![Arc::new(handler)];
             catalog.upsert(LowerName::new(&origin), handlers);
