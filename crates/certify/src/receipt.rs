@@ -67,6 +67,9 @@ pub struct Receipt<'a> {
     /// The sender's address: the receipt's recipient.
     pub to: &'a str,
     pub hostname: &'a str,
+    /// The local domain whose postmaster issues the receipt (the sender's): its DKIM keys
+    /// sign the receipt.
+    pub from_domain: &'a str,
     pub lang: &'a str,
     pub subject_of_original: Option<&'a str>,
 }
@@ -124,7 +127,7 @@ impl Receipt<'_> {
         };
         let date = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc2822).unwrap_or_default();
         let mut out = String::new();
-        out.push_str(&format!("From: Sigillo <postmaster@{}>\r\n", self.hostname));
+        out.push_str(&format!("From: Sigillo <postmaster@{}>\r\n", self.from_domain));
         out.push_str(&format!("To: <{}>\r\n", self.to));
         out.push_str(&format!("Subject: =?utf-8?B?{}?=\r\n", B64.encode(subject.as_bytes())));
         out.push_str(&format!("Date: {date}\r\n"));

@@ -204,6 +204,15 @@ fn a_certified_message_to_a_local_and_a_remote_recipient_gets_three_verifiable_r
     let mut kinds: Vec<&str> = unpacked.iter().map(|u| u.kind.as_str()).collect();
     kinds.sort();
     assert_eq!(kinds, ["accettazione", "avvenuta-consegna", "avvenuta-consegna"]);
+    // Each receipt comes from postmaster@ of alice's domain and is DKIM-signed by it, with
+    // both keys (RFC 8463), before any other header field.
+    for receipt in &receipts {
+        assert!(receipt.contains("From: Sigillo <postmaster@a.test>\r\n"), "{receipt}");
+        let head = &receipt[..receipt.find("\r\nFrom: ").expect("From")];
+        for algorithm in ["a=ed25519-sha256", "a=rsa-sha256"] {
+            assert!(head.contains("DKIM-Signature:") && head.contains(algorithm) && head.contains("d=a.test"), "{algorithm}: {head}");
+        }
+    }
 
     let mut delivered_to = Vec::new();
     for receipt in &unpacked {

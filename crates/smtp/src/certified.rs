@@ -304,10 +304,11 @@ fn send_receipt(
         bundle: &bundle,
         to: &sender,
         hostname: &server.hostname,
+        from_domain: to.sender.domain(),
         lang: &lang,
         subject_of_original: to.subject,
     };
-    let message = sign_receipt(receipt.message()?);
+    let message = sign_receipt(server, receipt.message()?);
     delivery
         .deliver(to.sender, &message, "INBOX", &[], sigillo_core::clock::unix_now())
         .map_err(|e| CertifiedError::Receipt(e.to_string()))?;
@@ -325,11 +326,14 @@ fn sender_language(dir: &sigillo_store::Directory, address: &str) -> String {
     }
 }
 
-/// Hook for DKIM: receipts must be signed with the server's DKIM key (outbound delivery's
-/// signer). Until that lands, receipts are stored unsigned; evidence.json and the tokens
-/// carry their own signatures either way.
-fn sign_receipt(message: Vec<u8>) -> Vec<u8> {
-    message
+/// Receipts are DKIM-signed (Ed25519 and RSA) by the sender's domain, as its outgoing mail
+/// is, so a receipt forwarded to a third party still shows it came from this server
+/// unaltered; evidence.json and the tokens carry their own signatures either way.
+fn sign_receipt(server: &Server, message: Vec<u8>) -> Vec<u8> {
+    let Some(signer) = &server.dkim else { return message };
+    let mut signed = signer(&message);
+    signed.extend_from_slice(&message);
+    signed
 }
 
 #[cfg(test)]

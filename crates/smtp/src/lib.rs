@@ -88,4 +88,7 @@ pub struct Server {
     pub inbound_auth: inbound_auth::InboundAuthenticator,
     /// Certified mail (evidence and receipts); `None` disables it.
     pub certifier: Option<Arc<sigillo_certify::Certifier>>,
+    /// DKIM signatures (by the From domain) for messages the server writes itself, such as
+    /// certified-mail receipts; `None` leaves them unsigned.
+    pub dkim: Option<outbound::worker::Signer>,
 }

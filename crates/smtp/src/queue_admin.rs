@@ -122,6 +122,7 @@ mod tests {
             received_at: 1,
             next_attempt: i64::MAX,
             delay_dsn_sent: false,
+            certified: None,
         }
     }
 

@@ -35,7 +35,7 @@ pub fn run(command: AccountCommand) -> Result<()> {
         }
         AccountCommand::SetLanguage { address, language, data } => {
             let address = parse_address(&address)?;
-            let mut ctx = Context::open(&data.dir)?;
+            let ctx = Context::open(&data.dir)?;
             let Some(account) = ctx.directory.account(&address.to_string())? else {
                 bail!("no account {address}");
             };

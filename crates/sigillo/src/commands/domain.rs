@@ -10,7 +10,7 @@ pub fn run(command: DomainCommand) -> Result<()> {
     match command {
         DomainCommand::Add { domain, data } => {
             let name = normalize_domain(&domain).with_context(|| format!("'{domain}' is not a valid domain name"))?;
-            let ctx = Context::open(&data.dir)?;
+            let mut ctx = Context::open(&data.dir)?;
             ctx.directory.add_domain(&name)?;
             // Keys before the first message: `sigillo dns records` can list them at once.
             if dkim_sign::ensure_keys(&mut ctx.keys, &name, sigillo_core::clock::unix_now())? {
@@ -27,7 +27,7 @@ pub fn run(command: DomainCommand) -> Result<()> {
         }
         DomainCommand::Remove { domain, data } => {
             let name = normalize_domain(&domain).with_context(|| format!("'{domain}' is not a valid domain name"))?;
-            let ctx = Context::open(&data.dir)?;
+            let mut ctx = Context::open(&data.dir)?;
             ctx.directory.remove_domain(&name)?;
             dkim_sign::remove_keys(&mut ctx.keys, &name);
             ctx.save_keys()?;

@@ -28,7 +28,7 @@ pub fn run(command: QueueCommand) -> Result<()> {
             Ok(())
         }
         QueueCommand::Retry { id, data } => {
-            let (mut ctx, queue) = open(&data.dir)?;
+            let (ctx, queue) = open(&data.dir)?;
             let queue = queue.with_context(|| format!("no message {id} in the queue (the queue is empty)"))?;
             let envelope = queue_admin::retry_now(&queue, &id)?;
             ctx.directory.audit("cli", "queue.retry", &id, "")?;
@@ -37,7 +37,7 @@ pub fn run(command: QueueCommand) -> Result<()> {
             Ok(())
         }
         QueueCommand::Delete { id, data } => {
-            let (mut ctx, queue) = open(&data.dir)?;
+            let (ctx, queue) = open(&data.dir)?;
             let queue = queue.with_context(|| format!("no message {id} in the queue (the queue is empty)"))?;
             let (envelope, notice) = queue_admin::remove_by_admin(&queue, &id, &ctx.config.server.hostname)?;
             ctx.directory.audit("cli", "queue.delete", &id, &format!("from={}", envelope.mail_from))?;
@@ -213,6 +213,7 @@ fn send_notice(ctx: &Context, queue: &Queue, sender: &str, dsn: Vec<u8>) -> Resu
         received_at: now,
         next_attempt: 0,
         delay_dsn_sent: false,
+        certified: None,
     };
     queue.enqueue(&envelope, &dsn)?;
     queue_admin::request_scan(queue.dir())?;

@@ -45,8 +45,8 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     let signals = Signals::install()?;
     let tls = tls::acceptor(&ctx)?;
     let certifier = Arc::new(crate::commands::open_certifier(&mut ctx)?);
-    let smtp = smtp_server(&mut ctx, tls.clone(), certifier.clone())?;
     let dkim = dkim::ReloadingSigner::start(&mut ctx).context("DKIM signing keys")?;
+    let smtp = smtp_server(&mut ctx, tls.clone(), certifier.clone(), dkim.clone().hook())?;
     let mta_sts = Arc::new(mta_sts::MtaSts::new(&ctx.config, Arc::clone(&smtp.gate.directories)));
     // POP3 logs in through the SMTP server's gate: one lockout for every protocol.
     let pop3 = Arc::new(sigillo_pop3::Server {
@@ -156,6 +156,7 @@ fn smtp_server(
     ctx: &mut Context,
     tls: tokio_rustls::TlsAcceptor,
     certifier: Arc<sigillo_certify::Certifier>,
+    dkim: sigillo_smtp::outbound::worker::Signer,
 ) -> Result<Arc<sigillo_smtp::Server>> {
     let (queue_key, created) = sigillo_smtp::queue::queue_key(&mut ctx.keys).context("the queue key")?;
     if created {
@@ -188,6 +189,7 @@ fn smtp_server(
         limits: sigillo_smtp::SmtpLimits::new(limits.max_message_size, Duration::from_secs(limits.idle_timeout_secs)),
         inbound_auth,
         certifier: Some(certifier),
+        dkim: Some(dkim),
     }))
 }
 

@@ -358,6 +358,7 @@ async fn send_one(server: &Server, dir: &Path, day: &str, domain: &str) -> Resul
         received_at: sigillo_core::clock::unix_now(),
         next_attempt: 0,
         delay_dsn_sent: false,
+        certified: None,
     };
     server.queue.enqueue(&envelope, &body).map_err(|e| e.to_string())?;
     Ok(Some(to))
