@@ -475,17 +475,21 @@ fn a_listener_that_takes_passwords_before_tls_breaks_data_in_transit() {
 
 mod dns_zone;
 
-/// SPF, DMARC and MTA-STS as a real DNS server publishes them: the identity-assertion
-/// control is implemented while they match, and fails when DMARC stops enforcing.
+/// SPF, DKIM, DMARC and MTA-STS as a real DNS server publishes them: the identity-assertion
+/// control is implemented while they match, and fails when DMARC stops enforcing or a
+/// signing key is not published.
 #[test]
 fn email_authentication_records_are_checked_in_dns() {
     let s = init();
-    let zone = |dmarc: &str| {
+    // The DKIM key records exactly as `sigillo dns records` tells the admin to publish them.
+    let published = ok(&["dns", "records", "example.org", "--data", s.data()], b"");
+    let zone = |dmarc: &str, with_dkim: bool| {
         dns_zone::Zone::new("example.org")
             .txt("example.org", "v=spf1 mx -all")
             .txt("example.org", "some-site-verification=abc")
             .txt("_dmarc.example.org", dmarc)
             .txt("_mta-sts.example.org", "v=STSv1; id=20261123")
+            .zone_text(&published, |line| with_dkim && line.contains("._domainkey."))
     };
     let config = s.dir.join("sigillo.toml");
     let original = std::fs::read_to_string(&config).unwrap();
@@ -500,17 +504,27 @@ fn email_authentication_records_are_checked_in_dns() {
     assert_eq!(control["status"], "planned", "{control}");
     assert_eq!(result["verdict"], "not-checked");
 
-    let dns = dns_zone::serve(vec![zone("v=DMARC1; p=reject; rua=mailto:dmarc@example.org")]);
+    let dns = dns_zone::serve(vec![zone("v=DMARC1; p=reject; rua=mailto:dmarc@example.org", true)]);
     std::fs::write(&config, format!("{original}\n{}", dns.config())).unwrap();
     let (control, result) = aa04();
     assert_eq!(control["status"], "implemented", "{control} {result}");
     let records = &result["evidence"]["domains"][0]["records"];
     assert_eq!(records["spf"]["record"], "v=spf1 mx -all");
-    assert_eq!(records["dkim"]["checked"], false, "{records}");
-    assert!(records["dkim"]["reason"].as_str().unwrap().contains("no DKIM signing keys"));
+    let dkim = records["dkim"].as_array().unwrap();
+    assert_eq!(dkim.len(), 2, "the Ed25519 and the RSA key: {records}");
+    assert!(dkim.iter().all(|k| k["result"]["ok"] == true), "{records}");
     drop(dns);
 
-    let dns = dns_zone::serve(vec![zone("v=DMARC1; p=none")]);
+    // The signing keys are not in the DNS: receivers cannot verify our signatures.
+    let dns = dns_zone::serve(vec![zone("v=DMARC1; p=reject", false)]);
+    std::fs::write(&config, format!("{original}\n{}", dns.config())).unwrap();
+    let (control, result) = aa04();
+    assert_eq!(control["status"], "failing", "{control}");
+    let dkim = result["evidence"]["domains"][0]["records"]["dkim"].clone();
+    assert!(dkim[0]["result"]["problem"].as_str().unwrap().contains("no DKIM key record"), "{dkim}");
+    drop(dns);
+
+    let dns = dns_zone::serve(vec![zone("v=DMARC1; p=none", true)]);
     std::fs::write(&config, format!("{original}\n{}", dns.config())).unwrap();
     let (control, result) = aa04();
     assert_eq!(control["status"], "failing", "{control}");

@@ -26,8 +26,10 @@ pub struct MergeReport {
 }
 
 /// Messages merged per transaction: one durable commit for the batch instead of one per
-/// message, with the decrypted batch bounded in memory.
-const MERGE_BATCH_MESSAGES: usize = 256;
+/// message, with the decrypted batch bounded in memory. Small enough that a large merge is
+/// many commits, each leaving a consistent mailbox and spool behind (the kill -9 test in
+/// tests/spool_merge_crash.rs interrupts between and inside them).
+const MERGE_BATCH_MESSAGES: usize = 8;
 const MERGE_BATCH_BYTES: usize = 32 * 1024 * 1024;
 
 pub fn merge_spool(store: &mut MailStore, spool_dir: &Path, sealing_seed: &Key32) -> Result<MergeReport> {

@@ -21,6 +21,10 @@ pub struct Target {
     pub data: DataDir,
     pub config: Config,
     pub directory_key: Key32,
+    /// Per local domain, the DKIM keys the server signs with now, as the TXT records that
+    /// must be published: (selector, `v=DKIM1; k=…; p=…`). Filled by the caller, which holds
+    /// the key store; only public keys.
+    pub dkim: std::collections::BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl Target {

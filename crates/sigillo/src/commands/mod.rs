@@ -14,7 +14,7 @@ mod import;
 mod incident;
 pub mod init;
 mod queue;
-mod trust;
+pub mod trust;
 mod tsa;
 
 pub use evidence::open_certifier;

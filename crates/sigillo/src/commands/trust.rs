@@ -11,7 +11,7 @@ pub fn run(command: TrustCommand) -> Result<ExitCode> {
     match command {
         TrustCommand::Check { data, json } => {
             let ctx = Context::open(&data.dir)?;
-            let target = Target { data: ctx.data.clone(), directory_key: ctx.keys.directory_key()?, config: ctx.config.clone() };
+            let target = target(&ctx)?;
             let attestations = attestations::load(target.root())?;
             let results = results::run_all(&target)?;
             let controls = status::compute_now(&results, &attestations);
@@ -23,6 +23,20 @@ pub fn run(command: TrustCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// What the checks run against: the server `ctx` opened, with the public halves of its
+/// current DKIM keys (the trust crate never sees the key store).
+pub fn target(ctx: &Context) -> Result<Target> {
+    let now = sigillo_core::clock::unix_now();
+    let mut dkim = std::collections::BTreeMap::new();
+    for (domain, _) in ctx.directory.list_domains()? {
+        if let Some(keys) = sigillo_smtp::dkim_sign::domain_keys(&ctx.keys, &domain)? {
+            let current = keys.published(now, 0).into_iter().map(|k| (k.selector, k.value)).collect();
+            dkim.insert(domain, current);
+        }
+    }
+    Ok(Target { data: ctx.data.clone(), directory_key: ctx.keys.directory_key()?, config: ctx.config.clone(), dkim })
 }
 
 fn print_text(controls: &[ControlStatus], results: &std::collections::BTreeMap<String, results::CheckResult>) {

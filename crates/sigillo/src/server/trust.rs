@@ -21,8 +21,7 @@ pub async fn schedule(root: PathBuf, mut stop: watch::Receiver<bool>) {
         let root = root.clone();
         let ran = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
             let ctx = Context::open(&root)?;
-            let target =
-                sigillo_trust::Target { data: ctx.data.clone(), directory_key: ctx.keys.directory_key()?, config: ctx.config.clone() };
+            let target = crate::commands::trust::target(&ctx)?;
             Ok(sigillo_trust::results::run_all(&target)?.len())
         })
         .await;

@@ -28,6 +28,12 @@ use tokio::sync::{Semaphore, watch};
 /// The longest sleep between two queue scans when nothing else wakes the scheduler.
 const MAX_IDLE_SCAN: Duration = Duration::from_secs(60);
 
+/// What a scan learnt from each queue file (its id and next attempt), valid while the
+/// file's modification time and size are unchanged: the scheduler scans after every
+/// enqueue, and without this it would unseal every queued message each time (quadratic
+/// under load). Queue files are only ever replaced by rename, so a rewrite changes the stamp.
+type ScanCache = HashMap<std::path::PathBuf, ((Option<std::time::SystemTime>, u64), String, i64)>;
+
 /// Signs a message before it leaves (DKIM); returns the header fields to prepend.
 pub type Signer = Arc<dyn Fn(&[u8]) -> Vec<u8> + Send + Sync>;
 
@@ -47,6 +53,7 @@ pub struct Outbound {
     /// The UTC day TLS-RPT reports were last sent for.
     reported_day: Mutex<Option<time::Date>>,
     observer: std::sync::OnceLock<DeliveryObserver>,
+    scan_cache: Arc<Mutex<ScanCache>>,
 }
 
 impl Outbound {
@@ -62,6 +69,7 @@ impl Outbound {
             domains: Mutex::new(HashMap::new()),
             in_flight: Mutex::new(HashSet::new()),
             observer: std::sync::OnceLock::new(),
+            scan_cache: Arc::new(Mutex::new(HashMap::new())),
         })
     }
 
@@ -123,11 +131,29 @@ impl Outbound {
     /// Starts a task for every due message; returns how long until the next one is due.
     async fn scan(self: &Arc<Self>) -> Result<Duration, crate::SmtpError> {
         let queue = Arc::clone(&self.server.queue);
+        let cache = Arc::clone(&self.scan_cache);
         let entries = tokio::task::spawn_blocking(move || -> Result<Vec<(String, i64)>, crate::SmtpError> {
+            let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+            let listed = queue.list()?;
+            cache.retain(|path, _| listed.binary_search(path).is_ok());
             let mut out = Vec::new();
-            for path in queue.list()? {
+            for path in listed {
+                // Gone since the listing: a delivery task finished it and removed it.
+                let Ok(meta) = std::fs::metadata(&path) else { continue };
+                let stamp = (meta.modified().ok(), meta.len());
+                if let Some((seen, id, next)) = cache.get(&path)
+                    && seen.0.is_some()
+                    && *seen == stamp
+                {
+                    out.push((id.clone(), *next));
+                    continue;
+                }
                 match queue.read(&path) {
-                    Ok((env, _)) => out.push((env.id, env.next_attempt)),
+                    Ok((env, _)) => {
+                        cache.insert(path, (stamp, env.id.clone(), env.next_attempt));
+                        out.push((env.id, env.next_attempt));
+                    }
+                    Err(_) if !path.exists() => {}
                     Err(e) => tracing::error!(path = %path.display(), error = %e, "unreadable queue file; left in place"),
                 }
             }

@@ -1,7 +1,7 @@
 //! Email authentication: for every local domain, the SPF, DMARC and MTA-STS records that
 //! DNS publishes are what this server needs — SPF authorises it and ends in a fail-all,
-//! DMARC enforces (`p=quarantine` or `p=reject`), MTA-STS announces a policy. DKIM is
-//! reported as not checked until this build signs with DKIM keys of its own.
+//! DMARC enforces (`p=quarantine` or `p=reject`), MTA-STS announces a policy, and each DKIM
+//! key the server signs with is published with the same public key.
 //!
 //! Queries go to `[dns] nameservers` when configured, else the system resolver. Domains
 //! reserved for examples and tests (RFC 2606, RFC 6761) are not in public DNS: without
@@ -126,6 +126,21 @@ fn judge_mta_sts(records: &[String]) -> Result<String, String> {
     }
 }
 
+/// RFC 6376 §3.6.1: the key record at `selector._domainkey.domain` must carry the public key
+/// the server signs with (`p=`, compared without the whitespace a zone may insert).
+fn judge_dkim(records: &[String], expected: &str) -> Result<String, String> {
+    let key = |record: &str| -> Option<String> {
+        record.split(';').find_map(|tag| tag.trim().strip_prefix("p=").map(|p| p.chars().filter(|c| !c.is_whitespace()).collect()))
+    };
+    let want = key(expected).ok_or("no p= in the expected record")?;
+    match records {
+        [] => Err("no DKIM key record published".into()),
+        [record] if key(record).as_deref() == Some(want.as_str()) => Ok(record.clone()),
+        [record] => Err(format!("published key differs from the signing key: {record}")),
+        _ => Err(format!("{} TXT records where one DKIM key record belongs", records.len())),
+    }
+}
+
 pub fn authentication(target: &Target) -> Outcome {
     let mut domains: Vec<String> = match sigillo_store::Directory::open(&target.data.directory_db(), &target.directory_key) {
         Ok(d) => d.list_domains().map(|l| l.into_iter().map(|(name, _)| name).collect()).unwrap_or_default(),
@@ -143,6 +158,7 @@ pub fn authentication(target: &Target) -> Outcome {
         ));
     }
     let hostname = target.config.server.hostname.clone();
+    let dkim_keys = target.dkim.clone();
     // The resolver is async: it runs on a runtime of its own, on a thread of its own, so this
     // check works from the CLI and from the server's blocking pool alike.
     let work = std::thread::spawn(move || -> Result<Vec<(String, Value, bool)>, String> {
@@ -158,7 +174,15 @@ pub fn authentication(target: &Target) -> Outcome {
                 let spf = txt(&auth, &domain).await.and_then(|r| judge_spf(&r, &hostname));
                 let dmarc = txt(&auth, &format!("_dmarc.{domain}")).await.and_then(|r| judge_dmarc(&r));
                 let sts = txt(&auth, &format!("_mta-sts.{domain}")).await.and_then(|r| judge_mta_sts(&r));
-                let ok = spf.is_ok() && dmarc.is_ok() && sts.is_ok();
+                let mut dkim = Vec::new();
+                for (selector, expected) in dkim_keys.get(&domain).map(Vec::as_slice).unwrap_or_default() {
+                    let found = txt(&auth, &format!("{selector}._domainkey.{domain}")).await.and_then(|r| judge_dkim(&r, expected));
+                    dkim.push((selector.clone(), found));
+                }
+                if dkim.is_empty() {
+                    dkim.push(("-".into(), Err("the server has no DKIM key for this domain".into())));
+                }
+                let ok = spf.is_ok() && dmarc.is_ok() && sts.is_ok() && dkim.iter().all(|(_, r)| r.is_ok());
                 let show = |r: &Result<String, String>| match r {
                     Ok(record) => json!({ "ok": true, "record": record }),
                     Err(problem) => json!({ "ok": false, "problem": problem }),
@@ -167,7 +191,7 @@ pub fn authentication(target: &Target) -> Outcome {
                     "spf": show(&spf),
                     "dmarc": show(&dmarc),
                     "mta_sts": show(&sts),
-                    "dkim": { "checked": false, "reason": "this build has no DKIM signing keys yet; checked once it signs outbound mail" },
+                    "dkim": dkim.iter().map(|(selector, r)| json!({ "selector": selector, "result": show(r) })).collect::<Vec<_>>(),
                 });
                 out.push((domain, evidence, ok));
             }
@@ -187,7 +211,7 @@ pub fn authentication(target: &Target) -> Outcome {
     });
     if failing.is_empty() {
         Outcome::pass(
-            format!("{} domain(s): SPF, DMARC (enforcing) and MTA-STS published as expected; DKIM not checked yet", results.len()),
+            format!("{} domain(s): SPF, DKIM (every signing key), DMARC (enforcing) and MTA-STS published as expected", results.len()),
             evidence,
         )
     } else {
@@ -202,6 +226,16 @@ mod tests {
 
     fn v(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn dkim_key_records_must_carry_the_signing_key() {
+        let expected = "v=DKIM1; k=ed25519; p=ABCD+/12=";
+        assert!(judge_dkim(&v(&["v=DKIM1; k=ed25519; p=ABCD+/12="]), expected).is_ok());
+        assert!(judge_dkim(&v(&["v=DKIM1;k=ed25519;p=AB CD+/ 12="]), expected).is_ok(), "whitespace inside p= is ignored");
+        assert!(judge_dkim(&v(&["v=DKIM1; k=ed25519; p=ABCE+/12="]), expected).unwrap_err().contains("differs"));
+        assert!(judge_dkim(&v(&[]), expected).unwrap_err().contains("no DKIM key"));
+        assert!(judge_dkim(&v(&["v=DKIM1; p=ABCD+/12=", "v=DKIM1; p=x"]), expected).is_err());
     }
 
     #[test]
