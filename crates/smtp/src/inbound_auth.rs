@@ -71,30 +71,33 @@ pub struct InboundAuthenticator {
     budget: Duration,
 }
 
+/// A resolver configuration that asks exactly `servers`, in order: UDP, then TCP for
+/// truncated answers, each on the server's own port (a loopback test server is not on 53).
+pub fn resolver_config(servers: &[SocketAddr]) -> ResolverConfig {
+    ResolverConfig::from_name_servers(
+        servers
+            .iter()
+            .map(|addr| {
+                let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
+                ns.connections = [ConnectionConfig::udp(), ConnectionConfig::tcp()]
+                    .into_iter()
+                    .map(|mut c| {
+                        c.port = addr.port();
+                        c
+                    })
+                    .collect();
+                ns
+            })
+            .collect(),
+    )
+}
+
 impl InboundAuthenticator {
     /// `nameservers`: ask these (UDP, then TCP for truncated answers) in order; `None`: the
     /// system resolver configuration (`/etc/resolv.conf`).
     pub fn new(hostname: &str, nameservers: Option<&[SocketAddr]>) -> Result<Self, InboundAuthError> {
         let authenticator = match nameservers {
-            Some(servers) => {
-                let config = ResolverConfig::from_name_servers(
-                    servers
-                        .iter()
-                        .map(|addr| {
-                            let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
-                            ns.connections = [ConnectionConfig::udp(), ConnectionConfig::tcp()]
-                                .into_iter()
-                                .map(|mut c| {
-                                    c.port = addr.port();
-                                    c
-                                })
-                                .collect();
-                            ns
-                        })
-                        .collect(),
-                );
-                MessageAuthenticator::new(config, bounded(ResolverOpts::default()))
-            }
+            Some(servers) => MessageAuthenticator::new(resolver_config(servers), bounded(ResolverOpts::default())),
             None => {
                 let (config, opts) = read_system_conf().map_err(|e| InboundAuthError::Resolver(e.to_string()))?;
                 MessageAuthenticator::new(config, bounded(opts))

@@ -137,34 +137,18 @@ pub fn set_listen(server: &Server, line: &str) {
 /// Starts `sigillo serve` on the data dir and waits (at most 30 s) until it prints a line
 /// containing `ready`.
 pub fn spawn_serve(server: &Server, ready: &str) -> std::process::Child {
-    use std::io::BufRead;
-    let mut child = sigillo().args(["serve", "--data", server.data()]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::time::Instant::now() < deadline {
-        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200))
-            && line.contains(ready)
-        {
-            return child;
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("server did not print {ready:?} within 30 s");
+    start_serve(server, ready, Stdio::null())
 }
 
 /// Like [`spawn_serve`], with the server's stderr (its log, and any panic message) written
 /// to `log` so a test can check it afterwards.
 pub fn spawn_serve_logged(server: &Server, ready: &str, log: &Path) -> std::process::Child {
+    start_serve(server, ready, std::fs::File::create(log).expect("log file").into())
+}
+
+fn start_serve(server: &Server, ready: &str, stderr: Stdio) -> std::process::Child {
     use std::io::BufRead;
-    let file = std::fs::File::create(log).expect("log file");
-    let mut child = sigillo().args(["serve", "--data", server.data()]).stdout(Stdio::piped()).stderr(file).spawn().expect("spawn");
+    let mut child = sigillo().args(["serve", "--data", server.data()]).stdout(Stdio::piped()).stderr(stderr).spawn().expect("spawn");
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -10,7 +10,7 @@
 //!   to it and is valid for the MX host name (§3.1.2, §3.2.2).
 
 use mail_auth::hickory_resolver::TokioResolver;
-use mail_auth::hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
+use mail_auth::hickory_resolver::config::ResolverOpts;
 use mail_auth::hickory_resolver::net::runtime::TokioRuntimeProvider;
 use mail_auth::hickory_resolver::proto::dnssec::TrustAnchors;
 use mail_auth::hickory_resolver::proto::rr::{RData, RecordType};
@@ -106,23 +106,7 @@ pub fn verify(records: &[Tlsa], chain: &[CertificateDer<'_>], host: &str) -> Res
 /// records of `trust_anchor_file` (zone-file syntax; a private or test zone).
 pub fn validating_resolver(nameservers: Option<&[SocketAddr]>, trust_anchor_file: Option<&Path>) -> Result<TokioResolver, String> {
     let (config, mut opts) = match nameservers {
-        Some(servers) => {
-            let servers = servers
-                .iter()
-                .map(|addr| {
-                    let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
-                    ns.connections = [ConnectionConfig::udp(), ConnectionConfig::tcp()]
-                        .into_iter()
-                        .map(|mut c| {
-                            c.port = addr.port();
-                            c
-                        })
-                        .collect();
-                    ns
-                })
-                .collect();
-            (ResolverConfig::from_name_servers(servers), ResolverOpts::default())
-        }
+        Some(servers) => (crate::inbound_auth::resolver_config(servers), ResolverOpts::default()),
         None => read_system_conf().map_err(|e| e.to_string())?,
     };
     opts.validate = true;

@@ -10,7 +10,7 @@
 use super::Outcome;
 use crate::Target;
 use mail_auth::MessageAuthenticator;
-use mail_auth::hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
+use mail_auth::hickory_resolver::config::ResolverOpts;
 use mail_auth::hickory_resolver::proto::rr::RData;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -32,25 +32,7 @@ fn resolver(nameservers: Option<&[SocketAddr]>) -> Result<MessageAuthenticator, 
     opts.timeout = QUERY_TIMEOUT;
     opts.attempts = 1;
     match nameservers {
-        Some(servers) => {
-            let config = ResolverConfig::from_name_servers(
-                servers
-                    .iter()
-                    .map(|addr| {
-                        let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
-                        ns.connections = [ConnectionConfig::udp(), ConnectionConfig::tcp()]
-                            .into_iter()
-                            .map(|mut c| {
-                                c.port = addr.port();
-                                c
-                            })
-                            .collect();
-                        ns
-                    })
-                    .collect(),
-            );
-            MessageAuthenticator::new(config, opts).map_err(|e| e.to_string())
-        }
+        Some(servers) => MessageAuthenticator::new(sigillo_smtp::inbound_auth::resolver_config(servers), opts).map_err(|e| e.to_string()),
         None => MessageAuthenticator::new_system_conf().map_err(|e| e.to_string()),
     }
 }
