@@ -55,11 +55,16 @@ pub struct TrustConfig {
     /// on `/trust`. Absent: not declared yet (the trust check says so); empty: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subprocessors: Option<Vec<Subprocessor>>,
+    /// A local copy of the RustSec advisory database (a checkout of
+    /// github.com/rustsec/advisory-db, kept fresh by the operator): the vulnerability check
+    /// scans the compiled-in dependency list against it. Absent: reported as not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advisory_db: Option<PathBuf>,
 }
 
 impl TrustConfig {
     fn is_empty(&self) -> bool {
-        self.subprocessors.is_none()
+        self.subprocessors.is_none() && self.advisory_db.is_none()
     }
 }
 

@@ -530,3 +530,38 @@ fn email_authentication_records_are_checked_in_dns() {
     assert_eq!(control["status"], "failing", "{control}");
     assert!(result["evidence"]["domains"][0]["records"]["dmarc"]["problem"].as_str().unwrap().contains("p=none"), "{result}");
 }
+
+/// The vulnerability check scans the compiled-in dependency list against a RustSec advisory
+/// database the operator points `[trust] advisory_db` at: an advisory against a version we
+/// ship fails the check, a patched one passes.
+#[test]
+fn dependencies_are_scanned_against_a_configured_advisory_database() {
+    let s = init();
+    let db = s._tmp.path().join("advisory-db");
+    let advisory = |patched: &str| {
+        let dir = db.join("crates/sigillo-core");
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = format!(
+            "```toml\n[advisory]\nid = \"RUSTSEC-2099-0001\"\npackage = \"sigillo-core\"\ndate = \"2099-01-01\"\n\n[versions]\npatched = [\"{patched}\"]\n```\n\n# A test advisory\n"
+        );
+        std::fs::write(dir.join("RUSTSEC-2099-0001.md"), text).unwrap();
+    };
+    let vulnerabilities = || -> serde_json::Value {
+        ok(&["trust", "check", "--data", s.data(), "--json"], b"");
+        let results: serde_json::Value = serde_json::from_slice(&std::fs::read(s.dir.join("trust/results.json")).unwrap()).unwrap();
+        results["inventory.vulnerabilities"].clone()
+    };
+    assert_eq!(vulnerabilities()["verdict"], "not-checked", "no database configured");
+
+    let config = s.dir.join("sigillo.toml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{original}\n[trust]\nadvisory_db = \"{}\"\n", db.display())).unwrap();
+    advisory(">= 99.0.0");
+    let result = vulnerabilities();
+    assert_eq!(result["verdict"], "fail", "{result}");
+    assert!(result["detail"].as_str().unwrap().contains("sigillo-core 0.1.0 (RUSTSEC-2099-0001)"), "{result}");
+
+    advisory(">= 0.1.0");
+    let result = vulnerabilities();
+    assert_eq!(result["verdict"], "pass", "{result}");
+}

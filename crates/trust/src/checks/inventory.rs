@@ -30,8 +30,26 @@ pub fn software(_target: &Target) -> Outcome {
     Outcome::pass(format!("{} packages, versions pinned by Cargo.lock", packages.len()), json!({ "packages": list }))
 }
 
-/// Needs an advisory database on the machine (none is bundled, and the server does not
-/// fetch one by itself): until one is configured this is reported as not checked.
-pub fn vulnerabilities(_target: &Target) -> Outcome {
-    Outcome::not_checked("no advisory database is configured, so the inventory was not scanned")
+/// Scans the compiled-in dependency list against the RustSec advisory database at
+/// `[trust] advisory_db` (none is bundled, and the server fetches nothing by itself): until
+/// one is configured this is reported as not checked.
+pub fn vulnerabilities(target: &Target) -> Outcome {
+    let Some(db) = &target.config.trust.advisory_db else {
+        return Outcome::not_checked("no advisory database is configured ([trust] advisory_db), so the inventory was not scanned");
+    };
+    let packages = packages();
+    match super::advisories::scan(db, &packages) {
+        Err(e) => Outcome::fail(format!("cannot read the advisory database {}: {e}", db.display()), json!(null)),
+        Ok(scan) if scan.affected.is_empty() => Outcome::pass(
+            format!("{} packages scanned against {} advisories: none affected", packages.len(), scan.advisories),
+            json!({ "database": db, "advisories": scan.advisories, "affected": [] }),
+        ),
+        Ok(scan) => {
+            let names: Vec<String> = scan.affected.iter().map(|a| format!("{} {} ({})", a.package, a.version, a.id)).collect();
+            Outcome::fail(
+                format!("{} dependency version(s) with an advisory: {}", scan.affected.len(), names.join(", ")),
+                json!({ "database": db, "advisories": scan.advisories, "affected": scan.affected }),
+            )
+        }
+    }
 }

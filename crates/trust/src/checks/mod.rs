@@ -5,6 +5,7 @@
 //! A control is `implemented` only when every one of its checks passed and is fresh, so a
 //! check is added with the feature it checks, never before.
 
+mod advisories;
 mod backup;
 mod email_auth;
 mod identity;
