@@ -565,3 +565,21 @@ fn dependencies_are_scanned_against_a_configured_advisory_database() {
     let result = vulnerabilities();
     assert_eq!(result["verdict"], "pass", "{result}");
 }
+
+/// MFA coverage: not checked while nobody holds a privileged role; an admin without a
+/// second factor fails the check (and names the account).
+#[test]
+fn an_admin_without_a_second_factor_fails_the_mfa_check() {
+    let s = init();
+    add_account(&s, "alice@example.org", PASSWORD);
+    let mfa = || -> serde_json::Value {
+        ok(&["trust", "check", "--data", s.data(), "--json"], b"");
+        let results: serde_json::Value = serde_json::from_slice(&std::fs::read(s.dir.join("trust/results.json")).unwrap()).unwrap();
+        results["identity.mfa-coverage"].clone()
+    };
+    assert_eq!(mfa()["verdict"], "not-checked");
+    ok(&["account", "role", "alice@example.org", "admin", "--data", s.data()], b"");
+    let result = mfa();
+    assert_eq!(result["verdict"], "fail", "{result}");
+    assert!(result["detail"].as_str().unwrap().contains("alice@example.org (admin)"), "{result}");
+}

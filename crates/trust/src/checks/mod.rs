@@ -102,6 +102,13 @@ pub const CHECKS: &[Check] = &[
         run: identity::password_kdf,
     },
     Check {
+        id: "identity.mfa-coverage",
+        title: "A second factor is available, and every admin and auditor account uses it",
+        controls: &["PR.AA-03"],
+        ttl_secs: DAY,
+        run: identity::mfa_coverage,
+    },
+    Check {
         id: "logging.audit-chain",
         title: "The administrative audit log is present and its hash chain verifies",
         controls: &["PR.PS-04"],

@@ -46,6 +46,7 @@ check-storage-encrypted-at-rest = كل قاعدة بيانات وملف انتظ
 check-transit-credentials-only-after-tls = لا تقبل أي خدمة استماع بيانات الاعتماد قبل TLS
 check-transit-tls-versions-and-certificate = خدمات TLS لا تتحدث إلا TLS 1.2 أو 1.3، بشهادة صالحة لأكثر من 14 يومًا
 check-identity-password-kdf = كلمات المرور تفتح المفاتيح عبر Argon2id بمستوى لا يقل عن الحد الأدنى الذي توصي به OWASP، لكل حساب
+check-identity-mfa-coverage = العامل الثاني للمصادقة متاح، وكل حساب مسؤول ومدقق يستخدمه
 check-logging-audit-chain = سجل التدقيق الإداري موجود وسلسلة التجزئة فيه سليمة
 check-backup-restore-drill = النسخ الاحتياطية حديثة ومشفَّرة، وقد اجتازت أحدثها تجربة استعادة
 check-inventory-software = جرد البرمجيات (كل تبعية مجمَّعة في هذا الملف التنفيذي) معروف

@@ -43,6 +43,7 @@ check-storage-encrypted-at-rest = Every database, spool and queue file in the da
 check-transit-credentials-only-after-tls = No listener accepts credentials before TLS
 check-transit-tls-versions-and-certificate = TLS listeners speak TLS 1.2 or 1.3 only, with a certificate valid for more than 14 days
 check-identity-password-kdf = Passwords unlock keys through Argon2id at or above OWASP’s minimum, for every account
+check-identity-mfa-coverage = A second factor is available, and every admin and auditor account uses it
 check-logging-audit-chain = The administrative audit log is present and its hash chain verifies
 check-backup-restore-drill = Backups are recent, encrypted, and the newest passed a restore drill
 check-inventory-software = The software inventory (every dependency compiled into this binary) is known

@@ -43,6 +43,7 @@ check-storage-encrypted-at-rest = Ogni database, spool e file di coda nella dire
 check-transit-credentials-only-after-tls = Nessun servizio in ascolto accetta credenziali prima di TLS
 check-transit-tls-versions-and-certificate = I servizi TLS parlano solo TLS 1.2 o 1.3, con un certificato valido per più di 14 giorni
 check-identity-password-kdf = Le password sbloccano le chiavi tramite Argon2id, almeno al minimo raccomandato da OWASP, per ogni account
+check-identity-mfa-coverage = Un secondo fattore è disponibile e ogni account di amministratore e di revisore lo usa
 check-logging-audit-chain = Il registro di audit amministrativo è presente e la sua catena di hash è verificata
 check-backup-restore-drill = I backup sono recenti e cifrati, e il più recente ha superato una prova di ripristino
 check-inventory-software = L’inventario del software (ogni dipendenza compilata in questo eseguibile) è noto

@@ -42,6 +42,7 @@ check-storage-encrypted-at-rest = Hver database, spool- og køfil i datakataloge
 check-transit-credentials-only-after-tls = Ingen tjeneste tar imot påloggingsopplysninger før TLS
 check-transit-tls-versions-and-certificate = TLS-tjenestene bruker bare TLS 1.2 eller 1.3, med et sertifikat som er gyldig i mer enn 14 dager
 check-identity-password-kdf = Passord låser opp nøkler via Argon2id på eller over OWASPs minimum, for hver konto
+check-identity-mfa-coverage = En andre faktor er tilgjengelig, og alle administrator- og revisorkontoer bruker den
 check-logging-audit-chain = Den administrative revisjonsloggen finnes, og hash-kjeden dens er gyldig
 check-backup-restore-drill = Sikkerhetskopiene er ferske og krypterte, og den nyeste har bestått en gjenopprettingsøvelse
 check-inventory-software = Programvareoversikten (hver avhengighet som er kompilert inn i denne binærfilen) er kjent
