@@ -125,6 +125,15 @@ mod tests {
         (out, written)
     }
 
+    /// Found by the fuzzer (fuzz/seeds/imap_reader/lf-literal-headers): a literal header
+    /// ended by a bare LF is kept with CRLF, so a command can be one byte per literal longer
+    /// than its input — the parser always sees `{n}\r\n`.
+    #[tokio::test]
+    async fn literal_headers_ended_by_bare_lf_are_kept_with_crlf() {
+        let (cmds, _) = run(b"a X {0}\n {0}\n y\r\n", ReadLimits::default()).await;
+        assert_eq!(cmds[0], Ok(Read::Command(b"a X {0}\r\n {0}\r\n y".to_vec())));
+    }
+
     #[tokio::test]
     async fn literals_sync_and_non_sync() {
         let (cmds, written) = run(b"a LOGIN {5}\r\nalice {3+}\r\npwd\r\nb NOOP\r\n", ReadLimits::default()).await;
