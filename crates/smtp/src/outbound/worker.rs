@@ -206,9 +206,17 @@ impl Outbound {
     /// One attempt at every pending recipient of message `id`.
     async fn process(&self, id: &str) -> Result<(), crate::SmtpError> {
         let path = self.server.queue.path_of(id)?;
+        // A scan that listed this message while an earlier task still had it can start a
+        // task after that one finished: the message may be gone (done) or rescheduled.
+        if !path.exists() {
+            return Ok(());
+        }
         let (mut envelope, message) = self.blocking(move |s| s.queue.read(&path)).await?;
         let message = Arc::new(message);
         let now = sigillo_core::clock::unix_now();
+        if envelope.next_attempt > now {
+            return Ok(());
+        }
         let expired = now.saturating_sub(envelope.received_at) as u64 >= self.settings.max_lifetime_secs;
 
         if !expired {
