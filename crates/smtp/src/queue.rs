@@ -122,6 +122,31 @@ pub struct QueuedEnvelope {
     pub certified: Option<CertifiedMark>,
 }
 
+impl QueuedEnvelope {
+    /// A message the server itself sends (a DSN, a TLS-RPT report, an administrator's notice):
+    /// the null reverse path (RFC 5321 §4.5.5, so it never causes a bounce), no DSN asked for
+    /// it, due now.
+    pub fn server_notice(id: String, to: &[String], hostname: &str, now: i64) -> Self {
+        QueuedEnvelope {
+            id,
+            mail_from: String::new(),
+            recipients: to.iter().map(|t| QueuedRecipient::new(t.clone(), vec!["NEVER".into()], None)).collect(),
+            ret: None,
+            envid: None,
+            requiretls: false,
+            smtputf8: false,
+            eight_bit: true,
+            auth_user: None,
+            client_ip: "127.0.0.1".into(),
+            helo: hostname.to_string(),
+            received_at: now,
+            next_attempt: 0,
+            delay_dsn_sent: false,
+            certified: None,
+        }
+    }
+}
+
 /// What outbound delivery needs to certify a queued message's delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertifiedMark {

@@ -198,23 +198,8 @@ fn send_notice(ctx: &Context, queue: &Queue, sender: &str, dsn: Vec<u8>) -> Resu
         delivery.deliver(&sender, &copy, "INBOX", &[], now).context("cannot deliver the failure notice")?;
         return Ok("local mailbox");
     }
-    let envelope = QueuedEnvelope {
-        id: sigillo_crypto::random::hex_id()?,
-        mail_from: String::new(),
-        recipients: vec![QueuedRecipient::new(sender.to_string(), vec!["NEVER".into()], None)],
-        ret: None,
-        envid: None,
-        requiretls: false,
-        smtputf8: false,
-        eight_bit: true,
-        auth_user: None,
-        client_ip: "127.0.0.1".into(),
-        helo: ctx.config.server.hostname.clone(),
-        received_at: now,
-        next_attempt: 0,
-        delay_dsn_sent: false,
-        certified: None,
-    };
+    let envelope =
+        QueuedEnvelope::server_notice(sigillo_crypto::random::hex_id()?, &[sender.to_string()], &ctx.config.server.hostname, now);
     queue.enqueue(&envelope, &dsn)?;
     queue_admin::request_scan(queue.dir())?;
     Ok("queued for delivery")

@@ -7,7 +7,7 @@
 //! marks it sent (`DOMAIN.sent`). `https:` report URIs (§3) are not supported: logged, skipped.
 
 use crate::Server;
-use crate::queue::{QueuedEnvelope, QueuedRecipient};
+use crate::queue::QueuedEnvelope;
 use base64::Engine;
 use mail_auth::common::cache::NoCache;
 use mail_auth::mta_sts::{ReportUri, TlsRpt as TlsRptRecord};
@@ -342,24 +342,9 @@ async fn send_one(server: &Server, dir: &Path, day: &str, domain: &str) -> Resul
     let json = report_json(day, domain, &file, &who).ok_or("bad day")?;
     let id = sigillo_crypto::random::hex_id().map_err(|e| e.to_string())?;
     let body = report_message(day, domain, &json, &who, &to, &format!("tlsrpt-{id}")).ok_or("cannot build the report")?;
-    let envelope = QueuedEnvelope {
-        id,
-        // The null reverse path: a report that cannot be delivered makes no bounce.
-        mail_from: String::new(),
-        recipients: to.iter().map(|t| QueuedRecipient::new(t.clone(), vec!["NEVER".into()], None)).collect(),
-        ret: None,
-        envid: None,
-        requiretls: false,
-        smtputf8: false,
-        eight_bit: false,
-        auth_user: None,
-        client_ip: "127.0.0.1".into(),
-        helo: server.hostname.clone(),
-        received_at: sigillo_core::clock::unix_now(),
-        next_attempt: 0,
-        delay_dsn_sent: false,
-        certified: None,
-    };
+    // The null reverse path: a report that cannot be delivered makes no bounce.
+    let envelope =
+        QueuedEnvelope { eight_bit: false, ..QueuedEnvelope::server_notice(id, &to, &server.hostname, sigillo_core::clock::unix_now()) };
     server.queue.enqueue(&envelope, &body).map_err(|e| e.to_string())?;
     Ok(Some(to))
 }

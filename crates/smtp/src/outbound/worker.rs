@@ -464,23 +464,10 @@ fn deliver_dsn(
         Ok("local mailbox")
     } else {
         let envelope = QueuedEnvelope {
-            id: dsn_id.to_string(),
-            mail_from: String::new(),
-            recipients: vec![QueuedRecipient::new(sender.to_string(), vec!["NEVER".into()], None)],
-            ret: None,
-            envid: None,
             // RFC 8689 §5: the non-delivery report of a REQUIRETLS message travels under
             // REQUIRETLS too (it carries only the original header, never the body).
             requiretls,
-            smtputf8: false,
-            eight_bit: true,
-            auth_user: None,
-            client_ip: "127.0.0.1".into(),
-            helo: server.hostname.clone(),
-            received_at: now,
-            next_attempt: 0,
-            delay_dsn_sent: false,
-            certified: None,
+            ..QueuedEnvelope::server_notice(dsn_id.to_string(), &[sender.to_string()], &server.hostname, now)
         };
         server.queue.enqueue(&envelope, &body).map_err(|e| e.to_string())?;
         Ok("queue")
