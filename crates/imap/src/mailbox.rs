@@ -45,7 +45,7 @@ impl Session {
         }
         // RFC 9051 §6.3.2: a LIST response with the mailbox's canonical name.
         out.extend_from_slice(b"* LIST () \"/\" ");
-        response::mailbox(&mut out, &view.name);
+        response::mailbox(&mut out, &view.name, self.utf8);
         out.extend_from_slice(b"\r\n");
         self.conn.write(&out);
         self.state = State::Selected(Selected {
@@ -130,10 +130,10 @@ impl Session {
                 attrs.push(su.clone());
             }
             out.extend_from_slice(format!("* {verb} ({}) \"/\" ", attrs.join(" ")).as_bytes());
-            response::mailbox(&mut out, &mb.name);
+            response::mailbox(&mut out, &mb.name, self.utf8);
             out.extend_from_slice(b"\r\n");
             if let Some(items) = &options.return_status {
-                status_of.push(status_line(mb, items));
+                status_of.push(status_line(mb, items, self.utf8));
             }
         }
         self.conn.write(&out);
@@ -147,7 +147,7 @@ impl Session {
         let name = mailbox.to_string();
         match self.with_store(move |s| s.mailbox(&name)).await {
             Ok(Some(info)) => {
-                let line = status_line(&info, items);
+                let line = status_line(&info, items, self.utf8);
                 self.conn.write(&line);
                 Done::ok("")
             }
@@ -188,7 +188,7 @@ impl Session {
     }
 }
 
-fn status_line(info: &MailboxInfo, items: &[StatusItem]) -> Vec<u8> {
+fn status_line(info: &MailboxInfo, items: &[StatusItem], utf8: bool) -> Vec<u8> {
     let values: Vec<String> = items
         .iter()
         .map(|item| match item {
@@ -205,7 +205,7 @@ fn status_line(info: &MailboxInfo, items: &[StatusItem]) -> Vec<u8> {
         })
         .collect();
     let mut out = b"* STATUS ".to_vec();
-    response::mailbox(&mut out, &info.name);
+    response::mailbox(&mut out, &info.name, utf8);
     out.extend_from_slice(format!(" ({})\r\n", values.join(" ")).as_bytes());
     out
 }

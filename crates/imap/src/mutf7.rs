@@ -1,6 +1,8 @@
 //! Modified UTF-7 mailbox names (RFC 3501 §5.1.3), as IMAP4rev1 clients send them:
 //! printable ASCII stands for itself, `&-` is `&`, and `&...-` is UTF-16BE in base64
-//! with `,` for `/` and no padding. Used to reject malformed names with a clear BAD.
+//! with `,` for `/` and no padding. Names are kept in UTF-8 in the store: an IMAP4rev1
+//! session's names are decoded on the way in and encoded on the way out, so a rev1 and a
+//! rev2 client (or one with UTF8=ACCEPT) see the same folder.
 
 /// Decodes a modified UTF-7 name; `None` when it is not well formed (an unterminated or
 /// empty shift, bad base64, leftover bits, unpaired surrogates, printable ASCII that
@@ -29,6 +31,45 @@ pub fn decode(name: &str) -> Option<String> {
         out.push_str(&decode_shift(encoded)?);
     }
     Some(out)
+}
+
+/// Encodes a UTF-8 name as modified UTF-7 (RFC 3501 §5.1.3): printable ASCII as itself
+/// (`&` as `&-`), every run of other characters as one `&...-` shift of UTF-16BE in
+/// modified base64.
+pub fn encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut run: Vec<u16> = Vec::new();
+    for c in name.chars() {
+        if (' '..='~').contains(&c) {
+            flush_shift(&mut out, &mut run);
+            if c == '&' {
+                out.push_str("&-");
+            } else {
+                out.push(c);
+            }
+        } else {
+            run.extend_from_slice(c.encode_utf16(&mut [0; 2]));
+        }
+    }
+    flush_shift(&mut out, &mut run);
+    out
+}
+
+fn flush_shift(out: &mut String, run: &mut Vec<u16>) {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+    if run.is_empty() {
+        return;
+    }
+    let bytes: Vec<u8> = run.drain(..).flat_map(u16::to_be_bytes).collect();
+    out.push('&');
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+        // 3 bytes -> 4 digits, 2 -> 3, 1 -> 2; no padding.
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 0x3f) as usize]));
+        }
+    }
+    out.push('-');
 }
 
 fn decode_shift(encoded: &[u8]) -> Option<String> {
@@ -65,7 +106,7 @@ fn decode_shift(encoded: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::decode;
+    use super::{decode, encode};
 
     #[test]
     fn valid_and_invalid_names() {
@@ -77,6 +118,18 @@ mod tests {
         assert_eq!(decode("&2D3eAA-").as_deref(), Some("😀"));
         for bad in ["&Jjo", "Tom & Jerry", "&AGE-", "&AO*-", "&2D0-", "caf\u{e9}", "a\tb", "&AOl-"] {
             assert_eq!(decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn encoding_round_trips() {
+        assert_eq!(encode("INBOX"), "INBOX");
+        assert_eq!(encode("Tom & Jerry"), "Tom &- Jerry");
+        assert_eq!(encode("~peter/mail/台北/日本語"), "~peter/mail/&U,BTFw-/&ZeVnLIqe-");
+        assert_eq!(encode("été"), "&AOk-t&AOk-");
+        assert_eq!(encode("😀"), "&2D3eAA-");
+        for name in ["Brouillons/Été 2026", "Отправленные", "مسودات", "a&b/ü&-", "ÿ", "日本", "日本語x"] {
+            assert_eq!(decode(&encode(name)).as_deref(), Some(name), "{name}");
         }
     }
 }

@@ -35,10 +35,10 @@ pub fn nstring(out: &mut Vec<u8>, value: Option<&[u8]>, utf8: bool) {
     }
 }
 
-/// A mailbox name: UTF-8 is sent as-is (IMAP4rev2 §5.1 and UTF8=ACCEPT); every client we
-/// serve speaks rev2 or accepts UTF-8 names as literals.
-pub fn mailbox(out: &mut Vec<u8>, name: &str) {
-    string(out, name.as_bytes(), true)
+/// A mailbox name: UTF-8 as it is for IMAP4rev2 and UTF8=ACCEPT sessions (RFC 9051 §5.1),
+/// modified UTF-7 for IMAP4rev1 ones (RFC 3501 §5.1.3).
+pub fn mailbox(out: &mut Vec<u8>, name: &str, utf8: bool) {
+    if utf8 { string(out, name.as_bytes(), true) } else { string(out, crate::mutf7::encode(name).as_bytes(), false) }
 }
 
 pub fn tagged(tag: &str, status: &str, text: &str) -> Vec<u8> {

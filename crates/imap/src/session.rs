@@ -209,20 +209,33 @@ impl Session {
         }
     }
 
-    /// A mailbox name an IMAP4rev1 client sent that is not modified UTF-7 (only names
-    /// with `&` can be wrong: other printable ASCII and UTF-8 are accepted as they are).
-    fn malformed_mailbox_name<'c>(&self, command: &'c Command) -> Option<&'c str> {
+    /// An IMAP4rev1 session names mailboxes in modified UTF-7 (RFC 3501 §5.1.3); the store
+    /// keeps UTF-8, so names (and LIST patterns) are decoded here. A name that is not
+    /// well-formed modified UTF-7 is refused by returning it; names with 8-bit octets are
+    /// taken as the UTF-8 some rev1 clients send.
+    fn decode_mailbox_names(&self, command: &mut Command) -> Result<(), String> {
         if self.utf8 {
-            return None;
+            return Ok(());
         }
-        let names: Vec<&str> = match command {
+        let names: Vec<&mut String> = match command {
             Command::Select { mailbox, .. } | Command::Status { mailbox, .. } | Command::Append { mailbox, .. } => vec![mailbox],
             Command::Create(name) | Command::Delete(name) | Command::Subscribe(name) | Command::Unsubscribe(name) => vec![name],
+            Command::GetQuotaRoot(name) => vec![name],
             Command::Rename { from, to } => vec![from, to],
             Command::Copy { mailbox, .. } => vec![mailbox],
+            Command::List { reference, patterns, .. } => std::iter::once(reference).chain(patterns.iter_mut()).collect(),
             _ => Vec::new(),
         };
-        names.into_iter().find(|n| n.contains('&') && crate::mutf7::decode(n).is_none())
+        for name in names {
+            if !name.is_ascii() {
+                continue;
+            }
+            match crate::mutf7::decode(name) {
+                Some(decoded) => *name = decoded,
+                None => return Err(name.clone()),
+            }
+        }
+        Ok(())
     }
 
     fn reply(&mut self, tag: Option<&str>, status: &str, text: &str) {
@@ -265,8 +278,13 @@ impl Session {
         Ok(())
     }
 
-    async fn dispatch(&mut self, tag: &str, command: Command) -> Result<Done, IoError> {
+    async fn dispatch(&mut self, tag: &str, mut command: Command) -> Result<Done, IoError> {
         let authenticated = self.user.is_some();
+        if authenticated && let Err(bad) = self.decode_mailbox_names(&mut command) {
+            return Ok(Done::bad(format!(
+                "Mailbox name {bad:?} is not valid modified UTF-7 (RFC 3501 §5.1.3); ENABLE UTF8=ACCEPT for UTF-8 names"
+            )));
+        }
         let selected = matches!(self.state, State::Selected(_));
         Ok(match command {
             Command::Capability => {
@@ -292,9 +310,6 @@ impl Session {
             Command::Login { user, password } => self.login(&user, password).await,
             Command::Authenticate { mechanism, initial } => return self.authenticate(&mechanism, initial).await,
             _ if !authenticated => Done::bad("Log in first (LOGIN or AUTHENTICATE)"),
-            ref command if let Some(bad) = self.malformed_mailbox_name(command) => {
-                Done::bad(format!("Mailbox name {bad:?} is not valid modified UTF-7 (RFC 3501 §5.1.3); ENABLE UTF8=ACCEPT for UTF-8 names"))
-            }
             Command::Enable(caps) => {
                 let mut enabled = Vec::new();
                 for cap in caps {
@@ -319,7 +334,7 @@ impl Session {
             }
             Command::GetQuotaRoot(mailbox) => {
                 let mut line = b"* QUOTAROOT ".to_vec();
-                response::mailbox(&mut line, &mailbox);
+                response::mailbox(&mut line, &mailbox, self.utf8);
                 line.extend_from_slice(b" \"\"\r\n");
                 self.conn.write(&line);
                 self.quota().await

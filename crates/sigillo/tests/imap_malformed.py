@@ -109,6 +109,22 @@ expect(reply, "BAD", ["not valid utf-8"])
 expect(c.cmd("e3", b'CREATE "&Jjo"'), "BAD", ["modified utf-7"])
 expect(c.cmd("e4", b'RENAME INBOX "Tom & Jerry"'), "BAD", ["modified utf-7"])
 expect(c.cmd("e5", b'CREATE "&AOk-t&AOk-"'), "OK", [])
+# The store keeps UTF-8 (RFC 3501 §5.1.3): this IMAP4rev1 session gets the name back in
+# modified UTF-7 (its pattern decoded too); a session with UTF8=ACCEPT sees UTF-8.
+c.send(b'e5a LIST "" "*t&AOk-"\r\n')
+untagged, reply = c.tagged("e5a")
+expect(reply, "OK", [])
+assert untagged == [b'* LIST (\\HasNoChildren) "/" "&AOk-t&AOk-"'], untagged
+u = Conn(imaps)
+u.line()
+expect(u.cmd("u1", b"LOGIN " + user.encode() + b' "' + password.encode() + b'"'), "OK", [])
+expect(u.cmd("u2", b"ENABLE UTF8=ACCEPT"), "OK", [])
+u.send('u3 LIST "" "*t\u00e9"\r\n'.encode())
+untagged, reply = u.tagged("u3")
+expect(reply, "OK", [])
+assert untagged == ['* LIST (\\HasNoChildren) "/" "\u00e9t\u00e9"'.encode()], untagged
+expect(u.cmd("u4", 'CREATE "\u65e5\u672c"'.encode()), "OK", [])
+expect(c.cmd("e5b", b'STATUS "&ZeVnLA-" (MESSAGES)'), "OK", [])
 expect(c.cmd("e6", b'SELECT "a\x00b"'), "BAD", ["NUL"])
 c.send(b"e7 CREATE {3}\r\n")
 assert c.line().startswith(b"+ "), "continuation"
