@@ -16,6 +16,8 @@ pub enum SmtpError {
     Crypto(#[from] sigillo_crypto::CryptoError),
     #[error(transparent)]
     Auth(#[from] sigillo_auth::AuthError),
+    #[error("local delivery: {0}")]
+    Delivery(#[from] sigillo_store::deliver::DeliveryError),
     #[error("queue file: {0}")]
     Queue(String),
 }

@@ -30,6 +30,7 @@ pub mod inbound_auth;
 pub mod io;
 pub mod limits;
 pub mod mta_sts_policy;
+pub mod notice;
 pub mod outbound;
 pub mod queue;
 pub mod queue_admin;

@@ -10,6 +10,7 @@ use crate::context::Context;
 use anyhow::{Context as _, Result};
 use sigillo_core::Address;
 use sigillo_core::clock::unix_now;
+use sigillo_smtp::notice::{NoticeRoute, NoticeSent};
 use sigillo_smtp::queue::{QUEUE_KEY_NAME, Queue, QueuedEnvelope, QueuedRecipient, RecipientStatus};
 use sigillo_smtp::queue_admin;
 use std::time::Duration;
@@ -184,23 +185,18 @@ fn utc(t: i64) -> String {
 /// reverse path (RFC 5321 §4.5.5), for the running server to deliver.
 fn send_notice(ctx: &Context, queue: &Queue, sender: &str, dsn: Vec<u8>) -> Result<&'static str> {
     let sender: Address = sender.parse().with_context(|| format!("the sender address {sender:?} is unusable; no notice sent"))?;
-    let now = unix_now();
-    if ctx.directory.has_domain(sender.domain())? {
-        let keyring = sigillo_store::Keyring::new(Duration::ZERO);
-        let delivery = sigillo_store::deliver::Delivery {
-            data: &ctx.data,
-            directory: &ctx.directory,
-            keyring: &keyring,
-            max_message_size: ctx.config.limits.max_message_size.saturating_add(64 * 1024),
-        };
-        let mut copy = format!("Return-Path: <>\r\nDelivered-To: {sender}\r\n").into_bytes();
-        copy.extend_from_slice(&dsn);
-        delivery.deliver(&sender, &copy, "INBOX", &[], now).context("cannot deliver the failure notice")?;
-        return Ok("local mailbox");
+    let keyring = sigillo_store::Keyring::new(Duration::ZERO);
+    let route = NoticeRoute {
+        data: &ctx.data,
+        directory: &ctx.directory,
+        keyring: &keyring,
+        queue,
+        hostname: &ctx.config.server.hostname,
+        max_message_size: ctx.config.limits.max_message_size,
+    };
+    let sent = route.send(&sender, sigillo_crypto::random::hex_id()?, &dsn, false, unix_now()).context("cannot send the notice")?;
+    if sent == NoticeSent::Queued {
+        queue_admin::request_scan(queue.dir())?;
     }
-    let envelope =
-        QueuedEnvelope::server_notice(sigillo_crypto::random::hex_id()?, &[sender.to_string()], &ctx.config.server.hostname, now);
-    queue.enqueue(&envelope, &dsn)?;
-    queue_admin::request_scan(queue.dir())?;
-    Ok("queued for delivery")
+    Ok(sent.describe())
 }

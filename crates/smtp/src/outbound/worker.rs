@@ -439,8 +439,7 @@ impl Outbound {
     }
 }
 
-/// A DSN to a local sender goes into their INBOX; to a remote one, into the queue with the
-/// null reverse path (RFC 3464 §2, RFC 5321 §4.5.5).
+/// A DSN goes through the server's notice route (local INBOX or the queue).
 fn deliver_dsn(
     server: &Server,
     dir: &sigillo_store::Directory,
@@ -449,27 +448,14 @@ fn deliver_dsn(
     body: Vec<u8>,
     requiretls: bool,
 ) -> Result<&'static str, String> {
-    let local = dir.has_domain(sender.domain()).map_err(|e| e.to_string())?;
-    let now = sigillo_core::clock::unix_now();
-    if local {
-        let delivery = sigillo_store::deliver::Delivery {
-            data: &server.data,
-            directory: dir,
-            keyring: &server.gate.keyring,
-            max_message_size: server.limits.max_message_size.saturating_add(64 * 1024),
-        };
-        let mut copy = format!("Return-Path: <>\r\nDelivered-To: {sender}\r\n").into_bytes();
-        copy.extend_from_slice(&body);
-        delivery.deliver(sender, &copy, "INBOX", &[], now).map_err(|e| e.to_string())?;
-        Ok("local mailbox")
-    } else {
-        let envelope = QueuedEnvelope {
-            // RFC 8689 §5: the non-delivery report of a REQUIRETLS message travels under
-            // REQUIRETLS too (it carries only the original header, never the body).
-            requiretls,
-            ..QueuedEnvelope::server_notice(dsn_id.to_string(), &[sender.to_string()], &server.hostname, now)
-        };
-        server.queue.enqueue(&envelope, &body).map_err(|e| e.to_string())?;
-        Ok("queue")
-    }
+    let route = crate::notice::NoticeRoute {
+        data: &server.data,
+        directory: dir,
+        keyring: &server.gate.keyring,
+        queue: &server.queue,
+        hostname: &server.hostname,
+        max_message_size: server.limits.max_message_size,
+    };
+    let sent = route.send(sender, dsn_id.to_string(), &body, requiretls, sigillo_core::clock::unix_now()).map_err(|e| e.to_string())?;
+    Ok(sent.describe())
 }
