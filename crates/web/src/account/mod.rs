@@ -15,8 +15,10 @@
 
 pub mod guard;
 mod login;
+mod mail_sessions;
 mod pages;
 pub mod text;
+pub mod unlock;
 
 pub use guard::{Authed, SESSION_COOKIE};
 pub use login::check_code;
@@ -48,6 +50,12 @@ impl Portal {
     pub fn new(gate: Arc<LoginGate>, data: DataDir, kdf: KdfParams, hostname: &str) -> Self {
         Portal { gate, sessions: WebSessions::default(), data, kdf, issuer: format!("Sigillo {hostname}") }
     }
+
+    /// Brings back the web sessions stored before a restart and stores every later change
+    /// (see `sigillo_auth::web_sessions`: restored sessions are signed in but locked).
+    pub async fn restore_sessions(&self) -> Result<usize, sigillo_auth::AuthError> {
+        self.sessions.persist_to(Arc::clone(&self.gate.directories)).await
+    }
 }
 
 pub fn routes() -> Router<Arc<WebState>> {
@@ -63,6 +71,8 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/account/app-passwords", post(pages::app_password_create))
         .route("/account/app-passwords/revoke", post(pages::app_password_revoke))
         .route("/account/sessions/revoke", post(pages::session_revoke))
+        .route("/account/mail-sessions/revoke", post(mail_sessions::revoke))
+        .route("/account/unlock", post(unlock::submit))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }
 
