@@ -154,10 +154,7 @@ impl Connections {
     pub fn sessions(&self, account_id: &str) -> Vec<LiveSession> {
         let inner = self.lock();
         let Some(entries) = inner.by_account.get(account_id) else { return Vec::new() };
-        entries
-            .iter()
-            .map(|e| LiveSession { last_activity: from_unix(e.activity.load(Ordering::Relaxed)), ..e.session.clone() })
-            .collect()
+        entries.iter().map(|e| LiveSession { last_activity: from_unix(e.activity.load(Ordering::Relaxed)), ..e.session.clone() }).collect()
     }
 
     /// The account's sessions counted in the limit (IMAP and POP3).

@@ -446,7 +446,12 @@ impl Session {
             Ok(auth) => {
                 let data = self.server.data.clone();
                 let account = auth.unlocked.account.id.clone();
-                let connection = match self.server.gate.connections.register_named(&account, Protocol::Imap, self.peer.ip(), self.client_name.as_deref()) {
+                let connection = match self.server.gate.connections.register_named(
+                    &account,
+                    Protocol::Imap,
+                    self.peer.ip(),
+                    self.client_name.as_deref(),
+                ) {
                     Ok(guard) => guard,
                     // RFC 9051 §7.1: LIMIT, "the operation ran up against an implementation limit".
                     Err(e) => return Done::no(format!("[LIMIT] Too many connections for this account (limit {})", e.limit)),
@@ -479,9 +484,9 @@ impl Session {
             }
             Err(LoginRefused::BadCredentials) => Done::no("[AUTHENTICATIONFAILED] Wrong address or password"),
             // RFC 9051 §7.1: AUTHENTICATIONFAILED, with the reason in the text.
-            Err(LoginRefused::AppPasswordRequired) => {
-                Done::no("[AUTHENTICATIONFAILED] Two-step sign-in is on for this account: use an app password (create one on the account page)")
-            }
+            Err(LoginRefused::AppPasswordRequired) => Done::no(
+                "[AUTHENTICATIONFAILED] Two-step sign-in is on for this account: use an app password (create one on the account page)",
+            ),
             Err(LoginRefused::LockedOut(secs)) => Done::no(format!("[UNAVAILABLE] Too many failed logins; try again in {secs} seconds")),
             Err(LoginRefused::Temporary(_)) => Done::no("[UNAVAILABLE] Temporary authentication failure"),
         }

@@ -326,7 +326,9 @@ impl Pop3Session {
             }
             Err(LoginRefused::AppPasswordRequired) => {
                 // RFC 3206 §4: AUTH, a problem with the credentials.
-                self.error(b"-ERR [AUTH] Two-step sign-in is on for this account: use an app password (create one on the account page)\r\n");
+                self.error(
+                    b"-ERR [AUTH] Two-step sign-in is on for this account: use an app password (create one on the account page)\r\n",
+                );
                 return Ok(());
             }
             Err(LoginRefused::LockedOut(secs)) => {

@@ -83,8 +83,7 @@ pub fn recovery_left(n: usize) -> String {
 // after a restart (account/mail_sessions.rs, account/unlock.rs).
 
 pub const MAIL_SESSIONS_TITLE: &str = "Mail app sessions";
-pub const MAIL_SESSIONS_NOTE: &str =
-    "Mail apps connected now over IMAP, POP3 or SMTP. Ending a session disconnects that app at once; to keep it out, also revoke its app password or change your password.";
+pub const MAIL_SESSIONS_NOTE: &str = "Mail apps connected now over IMAP, POP3 or SMTP. Ending a session disconnects that app at once; to keep it out, also revoke its app password or change your password.";
 pub const MAIL_SESSIONS_NONE: &str = "No mail app is connected.";
 pub const PROTOCOL: &str = "Protocol";
 pub const CLIENT_ADDRESS: &str = "Address";
