@@ -121,6 +121,15 @@ def scenario_revoke(https, imaps, pop3s, subs, address, password, other):
     expect(code == 421 and text.startswith(b"4.7.0"), f"SMTP got 421 4.7.0: {code} {text!r}")
     expect(smtp.file.readline() == b"", "SMTP connection closed")
 
+    # IMAP in IDLE (RFC 2177): revocation interrupts the wait with BYE too.
+    idler = imap_open(imaps, address, password, name="pytest-idle")
+    idler.send(b"i1 IDLE\r\n")
+    expect(idler.readline().startswith(b"+ "), "IDLE continuation")
+    sessions, _ = mail_sessions(b)
+    revoke(b, by_protocol(sessions, "IMAP"))
+    line = idler.readline()
+    expect(line.startswith(b"* BYE ") and b"ended by the account owner" in line, f"idling IMAP got BYE: {line!r}")
+
     sessions, body = mail_sessions(b)
     expect(not sessions and 'id="no-mail-sessions"' in body, f"all sessions gone: {sessions}", body)
     expect(bob.noop()[0] == "OK", "bob still connected")
