@@ -102,7 +102,7 @@ async fn expired_sessions_are_not_restored() {
         last_seen,
         client_ip: "192.0.2.1".into(),
     };
-    let rows_in = vec![
+    let rows_in = [
         row(1, now - 60, now - 60),              // fine
         row(2, now - 13 * 3600, now - 10),       // past the absolute timeout
         row(3, now - 3600, now - 31 * 60),       // idle too long

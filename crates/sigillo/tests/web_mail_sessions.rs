@@ -2,7 +2,7 @@
 //! TLS, with Python's imaplib, poplib and smtplib (tests/web_mail_sessions.py):
 //!
 //! - live IMAP, POP3 and SMTP submission sessions are listed (protocol, client address,
-//!   IMAP ID name); ending one closes it at once (`* BYE`, `-ERR`, `421 4.7.0`), it leaves
+//!   IMAP ID name); ending one closes it at once (`* BYE`, also in IDLE; `-ERR`; `421 4.7.0`), it leaves
 //!   the list, and the audit log has a `session.revoke` entry per session;
 //! - with two-step sign-in on, the account password is refused over IMAP, POP3 and SMTP
 //!   with a hint to use an app password, an app password works, and the refusals do not
@@ -65,14 +65,17 @@ fn mail_sessions_are_listed_and_revoked_with_bye_err_421_and_audited() {
     let revoked: Vec<&serde_json::Value> = entries.iter().filter(|e| e["action"] == "session.revoke").collect();
     let mut protocols: Vec<&str> = revoked.iter().filter_map(|e| e["details"]["protocol"].as_str()).collect();
     protocols.sort_unstable();
-    assert_eq!(protocols, ["imap", "pop3", "smtp"], "{revoked:?}");
+    // IMAP twice: once waiting for a command, once in IDLE.
+    assert_eq!(protocols, ["imap", "imap", "pop3", "smtp"], "{revoked:?}");
     for e in &revoked {
         assert_eq!(e["actor"], ALICE);
         assert_eq!(e["client_ip"], "127.0.0.1");
         assert_eq!(e["details"]["session_client_ip"], "127.0.0.1");
         assert_eq!(e["details"]["kind"], "mail");
     }
-    assert!(revoked.iter().any(|e| e["details"]["client_name"] == "pytest-imap 1.0"), "{revoked:?}");
+    for name in ["pytest-imap 1.0", "pytest-idle 1.0"] {
+        assert!(revoked.iter().any(|e| e["details"]["client_name"] == name), "{revoked:?}");
+    }
     let out = ok(&["audit", "verify", "--data", r.server.data()], b"");
     assert!(out.contains("audit log OK"), "{out}");
 }
