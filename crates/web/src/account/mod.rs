@@ -4,7 +4,11 @@
 //! - The password goes through the shared [`LoginGate`], so lockout is one for web, SMTP,
 //!   IMAP and POP3, and a successful sign-in unlocks the mailbox keys for the session.
 //! - Sessions live server-side ([`WebSessions`]); the browser holds only a random id in a
-//!   `__Host-` cookie (Secure, HttpOnly, SameSite=Strict, path /, no domain).
+//!   `__Host-` cookie (Secure, HttpOnly, SameSite=Strict, path /, no domain). They are kept
+//!   in the directory (hashed ids only) across restarts; a restored session is locked until
+//!   the password is entered again ([`unlock`]).
+//! - `/account` also lists the account's live IMAP, POP3 and SMTP sessions, each of which
+//!   can be ended (`mail_sessions`).
 //! - Every state-changing form carries the session's synchronizer CSRF token (checked in
 //!   constant time) and every POST must come from this origin (Origin or Referer header).
 //!
