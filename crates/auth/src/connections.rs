@@ -1,17 +1,25 @@
-//! The live protocol sessions of each account (IMAP and POP3 today), and the
+//! The live protocol sessions of each account (IMAP, POP3 and SMTP submission), and the
 //! per-account limit on them (`[limits] max_connections_per_account`): one client
 //! misconfigured to open a connection per folder, or a stolen password used from many
 //! places, must not exhaust the server. The registry also lets the account pages list
-//! an account's sessions (protocol, client address, start time) and revoke one.
+//! an account's sessions (protocol, client address, start time, last activity, the name
+//! an IMAP client gave with ID) and revoke one.
 //!
 //! A session is registered after its login succeeded and leaves the registry when its
-//! [`ConnectionGuard`] is dropped, however the connection ends.
+//! [`ConnectionGuard`] is dropped, however the connection ends. Revoking sends on a
+//! `watch` channel the protocol loop `select!`s on beside its command reader, so the
+//! connection closes at once (IMAP `* BYE`, POP3 `-ERR`, SMTP `421`), not at its next command.
+//!
+//! SMTP submission sessions are listed and revocable but not counted in the limit, which
+//! is documented as IMAP and POP3 together: a mail app that keeps its IMAP connections
+//! open must still be able to send.
 
 use crate::login::Protocol;
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 
 /// One live session, as the account pages show it.
@@ -22,11 +30,38 @@ pub struct LiveSession {
     pub protocol: Protocol,
     pub client_ip: IpAddr,
     pub started: SystemTime,
+    /// When the client last sent a command.
+    pub last_activity: SystemTime,
+    /// What the client called itself (IMAP ID `name` and `version`, RFC 2971), if it did.
+    pub client_name: Option<String>,
 }
+
+/// The longest client name kept (RFC 2971 §3.3 allows 1024 octets per value; a page row
+/// needs far less).
+pub const MAX_CLIENT_NAME: usize = 64;
 
 struct Entry {
     session: LiveSession,
+    /// Unix seconds of the last command, written by the guard without the registry lock.
+    activity: Arc<AtomicI64>,
+    /// Counted in the per-account limit (IMAP and POP3; not SMTP).
+    counted: bool,
     revoke: watch::Sender<bool>,
+}
+
+fn unix_secs(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn from_unix(secs: i64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).unwrap_or(0))
+}
+
+/// Keeps printable characters only (the name comes from the client) and bounds the length.
+fn clean_client_name(name: &str) -> Option<String> {
+    let cleaned: String = name.chars().filter(|c| !c.is_control()).take(MAX_CLIENT_NAME).collect();
+    let cleaned = cleaned.trim();
+    (!cleaned.is_empty()).then(|| cleaned.to_string())
 }
 
 #[derive(Default)]
@@ -65,32 +100,66 @@ impl Connections {
     }
 
     /// Registers a session of `account_id`, or refuses it when the account is at its limit.
+    /// SMTP sessions are registered without counting against the limit (see the module doc).
     pub fn register(
         self: &Arc<Self>,
         account_id: &str,
         protocol: Protocol,
         client_ip: IpAddr,
     ) -> Result<ConnectionGuard, TooManyConnections> {
+        self.register_named(account_id, protocol, client_ip, None)
+    }
+
+    /// [`register`](Self::register), with the name the client gave before logging in.
+    pub fn register_named(
+        self: &Arc<Self>,
+        account_id: &str,
+        protocol: Protocol,
+        client_ip: IpAddr,
+        client_name: Option<&str>,
+    ) -> Result<ConnectionGuard, TooManyConnections> {
+        let counted = protocol != Protocol::Smtp;
         let mut inner = self.lock();
-        let live = inner.by_account.get(account_id).map_or(0, Vec::len);
-        if self.limit > 0 && live >= self.limit {
+        let live = inner.by_account.get(account_id).map_or(0, |v| v.iter().filter(|e| e.counted).count());
+        if counted && self.limit > 0 && live >= self.limit {
             return Err(TooManyConnections { limit: self.limit });
         }
         inner.next_id += 1;
         let id = inner.next_id;
         let (revoke, revoked) = watch::channel(false);
-        let session = LiveSession { id, account_id: account_id.to_string(), protocol, client_ip, started: SystemTime::now() };
-        inner.by_account.entry(account_id.to_string()).or_default().push(Entry { session, revoke });
-        Ok(ConnectionGuard { registry: Arc::clone(self), account_id: account_id.to_string(), id, revoked })
+        let now = SystemTime::now();
+        let activity = Arc::new(AtomicI64::new(unix_secs(now)));
+        let session = LiveSession {
+            id,
+            account_id: account_id.to_string(),
+            protocol,
+            client_ip,
+            started: now,
+            last_activity: now,
+            client_name: client_name.and_then(clean_client_name),
+        };
+        let entry = Entry { session, activity: Arc::clone(&activity), counted, revoke };
+        inner.by_account.entry(account_id.to_string()).or_default().push(entry);
+        Ok(ConnectionGuard { registry: Arc::clone(self), account_id: account_id.to_string(), id, revoked, activity })
+    }
+
+    fn set_client_name(&self, account_id: &str, id: u64, name: &str) {
+        let mut inner = self.lock();
+        if let Some(entry) = inner.by_account.get_mut(account_id).and_then(|v| v.iter_mut().find(|e| e.session.id == id)) {
+            entry.session.client_name = clean_client_name(name);
+        }
     }
 
     /// The live sessions of one account, oldest first.
     pub fn sessions(&self, account_id: &str) -> Vec<LiveSession> {
-        self.lock().by_account.get(account_id).map(|v| v.iter().map(|e| e.session.clone()).collect()).unwrap_or_default()
+        let inner = self.lock();
+        let Some(entries) = inner.by_account.get(account_id) else { return Vec::new() };
+        entries.iter().map(|e| LiveSession { last_activity: from_unix(e.activity.load(Ordering::Relaxed)), ..e.session.clone() }).collect()
     }
 
+    /// The account's sessions counted in the limit (IMAP and POP3).
     pub fn count(&self, account_id: &str) -> usize {
-        self.lock().by_account.get(account_id).map_or(0, Vec::len)
+        self.lock().by_account.get(account_id).map_or(0, |v| v.iter().filter(|e| e.counted).count())
     }
 
     /// Asks the session `id` of `account_id` to end; true when it was live. The protocol
@@ -102,6 +171,23 @@ impl Connections {
         };
         entry.revoke.send_replace(true);
         true
+    }
+
+    /// Waits (at most `within`) until session `id` has left the registry, that is until its
+    /// connection has closed; true if it did.
+    pub async fn wait_closed(&self, account_id: &str, id: u64, within: Duration) -> bool {
+        const POLL: Duration = Duration::from_millis(20);
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let live = self.lock().by_account.get(account_id).is_some_and(|v| v.iter().any(|e| e.session.id == id));
+            if !live {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     fn remove(&self, account_id: &str, id: u64) {
@@ -121,11 +207,27 @@ pub struct ConnectionGuard {
     account_id: String,
     id: u64,
     revoked: watch::Receiver<bool>,
+    activity: Arc<AtomicI64>,
 }
 
 impl ConnectionGuard {
     pub fn id(&self) -> u64 {
         self.id
+    }
+
+    /// Records that the client sent a command now (cheap: one atomic store, no lock).
+    pub fn touch(&self) {
+        self.activity.store(unix_secs(SystemTime::now()), Ordering::Relaxed);
+    }
+
+    /// Records the name the client gave (IMAP ID after login).
+    pub fn set_client_name(&self, name: &str) {
+        self.registry.set_client_name(&self.account_id, self.id, name);
+    }
+
+    /// Whether the session was revoked (for loops that check between steps).
+    pub fn is_revoked(&self) -> bool {
+        *self.revoked.borrow()
     }
 
     /// Resolves when the session was revoked (never otherwise): for a `select!` beside the
@@ -167,8 +269,33 @@ mod tests {
         assert!(!registry.revoke("acct-a", 999));
         drop((b, c, other));
         assert_eq!((registry.count("acct-a"), registry.count("acct-b")), (0, 0));
+        // SMTP sessions are listed but do not count in the limit.
+        let x = registry.register("acct-c", Protocol::Imap, ip).unwrap();
+        let y = registry.register("acct-c", Protocol::Imap, ip).unwrap();
+        let smtp = registry.register("acct-c", Protocol::Smtp, ip).unwrap();
+        assert_eq!(registry.count("acct-c"), 2);
+        assert_eq!(registry.sessions("acct-c").len(), 3);
+        drop((x, y, smtp));
         let unlimited = Connections::new(0);
         let many: Vec<_> = (0..50).map(|_| unlimited.register("x", Protocol::Imap, ip).unwrap()).collect();
         assert_eq!(unlimited.count("x"), many.len());
+    }
+
+    #[test]
+    fn client_name_activity_and_is_revoked() {
+        let registry = Connections::new(0);
+        let ip: IpAddr = "::1".parse().unwrap();
+        let guard = registry.register_named("a", Protocol::Imap, ip, Some("Thunderbird\r\n 128.0")).unwrap();
+        assert_eq!(registry.sessions("a")[0].client_name.as_deref(), Some("Thunderbird 128.0"), "control characters dropped");
+        guard.set_client_name(&"x".repeat(500));
+        assert_eq!(registry.sessions("a")[0].client_name.as_ref().map(String::len), Some(MAX_CLIENT_NAME));
+        guard.set_client_name("  ");
+        assert_eq!(registry.sessions("a")[0].client_name, None);
+        guard.touch();
+        let listed = &registry.sessions("a")[0];
+        assert!(listed.last_activity >= UNIX_EPOCH + Duration::from_secs(unix_secs(listed.started) as u64));
+        assert!(!guard.is_revoked());
+        registry.revoke("a", guard.id());
+        assert!(guard.is_revoked());
     }
 }

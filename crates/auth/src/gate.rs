@@ -51,6 +51,10 @@ pub enum LoginRefused {
     /// Too many failures from this client or for this account.
     #[error("too many failed logins; try again in {0} seconds")]
     LockedOut(u64),
+    /// The account password over IMAP, POP3 or SMTP of an account with two-step sign-in:
+    /// only app passwords work there (see [`login::verify`]).
+    #[error("two-step sign-in is on: use an app password in mail apps")]
+    AppPasswordRequired,
     /// A server-side problem (database, blocking pool): the client may retry.
     #[error("temporary authentication failure: {0}")]
     Temporary(String),
@@ -95,6 +99,17 @@ impl LoginGate {
                 tracing::info!(client = client_ip, account, protocol = protocol.as_str(), "login refused: bad credentials");
                 self.audit_failure(client_ip, &account, protocol, locked).await;
                 Err(LoginRefused::BadCredentials)
+            }
+            Err(AuthError::AppPasswordRequired) => {
+                // Not counted towards the lockout: the secret was right, so this is no guess
+                // (wrong guesses still count), and a phone still polling with the password
+                // after its owner turned on two-step sign-in must not lock the owner out of
+                // the web page where they create the app password it needs. Audited, so the
+                // owner and auditors see it.
+                tracing::info!(client = client_ip, account, protocol = protocol.as_str(), "login refused: app password required");
+                let details = json!({ "protocol": protocol.as_str(), "reason": "app_password_required" });
+                self.audit(client_ip, &account, "auth.failure", details).await;
+                Err(LoginRefused::AppPasswordRequired)
             }
             Err(AuthError::LockedOut(seconds)) => Err(LoginRefused::LockedOut(seconds)),
             Err(e) => {

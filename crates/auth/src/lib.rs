@@ -37,6 +37,10 @@ pub enum AuthError {
     BadCredentials,
     #[error("too many failed logins; try again in {0} seconds")]
     LockedOut(u64),
+    /// The account password was right, but the account has two-step sign-in on, so mail
+    /// protocols accept only its app passwords (see [`login::verify`]).
+    #[error("two-step sign-in is on: mail apps must use an app password")]
+    AppPasswordRequired,
     #[error("{0}")]
     InvalidInput(String),
     #[error("no account {0}")]

@@ -40,13 +40,31 @@ pub struct Unlocked {
     pub via: SlotKind,
 }
 
+impl Protocol {
+    /// A mail client's protocol (IMAP, POP3, SMTP submission): no second factor possible.
+    pub fn is_mail(self) -> bool {
+        matches!(self, Protocol::Imap | Protocol::Pop3 | Protocol::Smtp)
+    }
+}
+
 /// Checks `secret` against the account's password slot and the app-password slots
 /// scoped to `protocol`. The CLI accepts only the account password.
+///
+/// When the account has two-step sign-in (TOTP) on, the account password does not work
+/// for IMAP, POP3 or SMTP — those protocols cannot ask for a second factor, so accepting
+/// the password there would make the second factor pointless (anyone with the password
+/// could read and send mail). Mail apps then need an app password. The password slot is
+/// still tried, so that a right password gets [`AuthError::AppPasswordRequired`] (a clear
+/// hint) instead of "wrong password", and so that every attempt costs the same time. The
+/// web sign-in already tells a right password apart (it asks for the second factor), so
+/// the hint reveals nothing new.
 pub fn verify(directory: &Directory, address: &str, secret: &[u8], protocol: Protocol) -> Result<Unlocked> {
     let Some(account) = directory.account(address)? else {
         burn_equal_time(secret);
         return Err(AuthError::BadCredentials);
     };
+    let password_refused = protocol.is_mail() && directory.totp_enabled(&account.id)?;
+    let mut needs_app_password = false;
     for slot in directory.slots(&account.id)? {
         let usable = match slot.kind {
             SlotKind::Password => true,
@@ -66,10 +84,15 @@ pub fn verify(directory: &Directory, address: &str, secret: &[u8], protocol: Pro
             secret
         };
         if let Ok(keys) = slot.slot.unwrap_keys(attempt, account.id.as_bytes()) {
+            if slot.kind == SlotKind::Password && password_refused {
+                // The keys go out of scope here (zeroized on drop); an app slot may still match.
+                needs_app_password = true;
+                continue;
+            }
             return Ok(Unlocked { account, keys, via: slot.kind });
         }
     }
-    Err(AuthError::BadCredentials)
+    Err(if needs_app_password { AuthError::AppPasswordRequired } else { AuthError::BadCredentials })
 }
 
 /// Opens the unlocked account's mailbox and merges its sealed spool into it.

@@ -170,6 +170,12 @@ impl Session {
                     self.state = State::Logout;
                     break Ok(Done::already_replied());
                 }
+                // Revoked from the account pages while idling (RFC 9051 §7.1.5).
+                _ = user.connection.revoked() => {
+                    self.conn.write(crate::session::REVOKED_BYE);
+                    self.state = State::Logout;
+                    break Ok(Done::already_replied());
+                }
             }
             if self.conn.pending_output() > 0 {
                 self.conn.flush().await?;

@@ -92,7 +92,12 @@ pub struct Session {
     pub qresync: bool,
     pub utf8: bool,
     pub limits: ReadLimits,
+    /// What the client called itself with ID (RFC 2971), shown on the account page.
+    pub client_name: Option<String>,
 }
+
+/// The untagged BYE a revoked session gets before the server closes it (RFC 9051 §7.1.5).
+pub const REVOKED_BYE: &[u8] = b"* BYE Session ended by the account owner\r\n";
 
 /// Resolves when the logged-in session was revoked; never before login.
 async fn revoked(user: &mut Option<User>) {
@@ -117,6 +122,7 @@ impl Session {
             qresync: false,
             utf8: false,
             limits,
+            client_name: None,
         }
     }
 
@@ -170,12 +176,15 @@ impl Session {
                     self.conn.write(b"* BYE Server shutting down\r\n");
                     return self.conn.flush().await;
                 }
-                // Revoked from the account pages (sigillo_auth::connections).
+                // Revoked from the account pages (sigillo_auth::connections); RFC 9051 §7.1.5.
                 _ = revoked(&mut self.user) => {
-                    self.conn.write(b"* BYE Session ended by the account owner\r\n");
+                    self.conn.write(REVOKED_BYE);
                     return self.conn.flush().await;
                 }
             };
+            if let Some(user) = &self.user {
+                user.connection.touch();
+            }
             let read = match read {
                 Ok(read) => read,
                 Err(IoError::Timeout) => {
@@ -301,7 +310,13 @@ impl Session {
                 self.state = State::Logout;
                 Done::ok("")
             }
-            Command::Id => {
+            Command::Id(name) => {
+                if let Some(name) = name {
+                    if let Some(user) = &self.user {
+                        user.connection.set_client_name(&name);
+                    }
+                    self.client_name = Some(name);
+                }
                 self.conn.write(b"* ID (\"name\" \"Sigillo\")\r\n");
                 Done::ok("")
             }
@@ -446,7 +461,12 @@ impl Session {
             Ok(auth) => {
                 let data = self.server.data.clone();
                 let account = auth.unlocked.account.id.clone();
-                let connection = match self.server.gate.connections.register(&account, Protocol::Imap, self.peer.ip()) {
+                let connection = match self.server.gate.connections.register_named(
+                    &account,
+                    Protocol::Imap,
+                    self.peer.ip(),
+                    self.client_name.as_deref(),
+                ) {
                     Ok(guard) => guard,
                     // RFC 9051 §7.1: LIMIT, "the operation ran up against an implementation limit".
                     Err(e) => return Done::no(format!("[LIMIT] Too many connections for this account (limit {})", e.limit)),
@@ -478,6 +498,10 @@ impl Session {
                 }
             }
             Err(LoginRefused::BadCredentials) => Done::no("[AUTHENTICATIONFAILED] Wrong address or password"),
+            // RFC 9051 §7.1: AUTHENTICATIONFAILED, with the reason in the text.
+            Err(LoginRefused::AppPasswordRequired) => Done::no(
+                "[AUTHENTICATIONFAILED] Two-step sign-in is on for this account: use an app password (create one on the account page)",
+            ),
             Err(LoginRefused::LockedOut(secs)) => Done::no(format!("[UNAVAILABLE] Too many failed logins; try again in {secs} seconds")),
             Err(LoginRefused::Temporary(_)) => Done::no("[UNAVAILABLE] Temporary authentication failure"),
         }

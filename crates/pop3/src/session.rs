@@ -109,6 +109,9 @@ impl Pop3Session {
                     return Ok(());
                 }
             };
+            if let Some(tx) = &self.tx {
+                tx.connection.touch();
+            }
             let flow = if line.overlong {
                 self.error(b"-ERR Command line too long (at most 255 octets including CRLF)\r\n");
                 Flow::Continue
@@ -319,6 +322,13 @@ impl Pop3Session {
             Ok(session) => session,
             Err(LoginRefused::BadCredentials) => {
                 self.error(b"-ERR [AUTH] Authentication failed: wrong address or password\r\n");
+                return Ok(());
+            }
+            Err(LoginRefused::AppPasswordRequired) => {
+                // RFC 3206 §4: AUTH, a problem with the credentials.
+                self.error(
+                    b"-ERR [AUTH] Two-step sign-in is on for this account: use an app password (create one on the account page)\r\n",
+                );
                 return Ok(());
             }
             Err(LoginRefused::LockedOut(secs)) => {

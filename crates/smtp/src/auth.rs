@@ -93,10 +93,21 @@ async fn verify(session: &mut Session, user: String, secret: Zeroizing<Vec<u8>>)
     match session.server.gate.login(&client, &user, secret, Protocol::Smtp).await {
         Ok(login) => {
             tracing::info!(peer = %session.peer, account = %login.address, "authenticated");
-            session.auth = Some(Authenticated { address: login.address.clone(), _login: login });
+            // Listed on the account page and revocable; SMTP is not counted in the limit.
+            let connection = match session.server.gate.connections.register(&login.unlocked.account.id, Protocol::Smtp, session.peer.ip()) {
+                Ok(guard) => guard,
+                Err(e) => return Ok(session.refuse(Reply::new(454, "4.7.0", format!("Too many connections for this account ({e})")))),
+            };
+            session.auth = Some(Authenticated { address: login.address.clone(), _login: login, connection });
             Ok(session.ok(Reply::new(235, "2.7.0", "Authentication successful")))
         }
         Err(LoginRefused::BadCredentials) => Ok(session.refuse(Reply::new(535, "5.7.8", "Authentication credentials invalid"))),
+        // RFC 4954 §6: 535 5.7.8, with the hint in the text.
+        Err(LoginRefused::AppPasswordRequired) => Ok(session.refuse(Reply::new(
+            535,
+            "5.7.8",
+            "Two-step sign-in is on for this account: use an app password (create one on the account page)",
+        ))),
         Err(LoginRefused::LockedOut(seconds)) => {
             tracing::warn!(peer = %session.peer, user, "AUTH refused: locked out");
             Ok(session.refuse(Reply::new(454, "4.7.0", format!("Too many failed logins; try again in {seconds} seconds"))))

@@ -28,6 +28,16 @@ pub struct Authenticated {
     pub address: Address,
     /// Keeps the account unlocked while the session lives.
     pub _login: sigillo_auth::Session,
+    /// This session on the account page, where its owner can end it.
+    pub connection: sigillo_auth::connections::ConnectionGuard,
+}
+
+/// Resolves when the authenticated session was revoked; never before AUTH.
+async fn revoked(auth: &mut Option<Authenticated>) {
+    match auth {
+        Some(auth) => auth.connection.revoked().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// MAIL FROM parameters we keep (RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8,
@@ -143,7 +153,16 @@ impl Session {
                     self.conn.reply(&Reply::new(421, "4.3.2", format!("{} shutting down; try again later", self.server.hostname)));
                     break;
                 }
+                // Revoked from the account page: RFC 5321 §3.8, 421 and close.
+                _ = revoked(&mut self.auth) => {
+                    tracing::info!(peer = %self.peer, "SMTP session revoked by the account owner");
+                    self.conn.reply(&Reply::new(421, "4.7.0", "Session ended by the account owner; closing"));
+                    break;
+                }
             };
+            if let Some(auth) = &self.auth {
+                auth.connection.touch();
+            }
             if let Flow::Close = self.command(line).await? {
                 break;
             }

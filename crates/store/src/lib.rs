@@ -6,6 +6,7 @@
 //!   mailbox key (headers, bodies, flags and index all inside);
 //! - [`spool`]: mail for a locked account, sealed to its post-quantum public key, merged
 //!   into the mailstore when the owner unlocks it ([`merge`]);
+//! - [`web_sessions`]: signed-in web sessions (hashed ids only), kept across restarts;
 //! - [`deliver`]: the one local-delivery path that `sigillo deliver`, SMTP and import share.
 #![forbid(unsafe_code)]
 
@@ -21,6 +22,7 @@ pub mod mfa;
 pub mod migrate;
 pub mod spool;
 pub mod sqlcipher;
+pub mod web_sessions;
 
 pub use directory::Directory;
 pub use keyring::Keyring;

@@ -79,7 +79,7 @@ pub enum Command {
     Login { user: String, password: Zeroizing<Vec<u8>> },
     Authenticate { mechanism: String, initial: Option<Zeroizing<Vec<u8>>> },
     Enable(Vec<String>),
-    Id,
+    Id(Option<String>),
     Namespace,
     Select { mailbox: String, read_only: bool, condstore: bool, qresync: Option<QresyncParams> },
     Create(String),
@@ -114,7 +114,7 @@ impl Command {
             Command::Login { .. } => "LOGIN",
             Command::Authenticate { .. } => "AUTHENTICATE",
             Command::Enable(_) => "ENABLE",
-            Command::Id => "ID",
+            Command::Id(_) => "ID",
             Command::Namespace => "NAMESPACE",
             Command::Select { read_only: false, .. } => "SELECT",
             Command::Select { .. } => "EXAMINE",
@@ -222,8 +222,9 @@ fn command(c: &mut Cursor<'_>, name: &str) -> Result<Command, ParseError> {
             Command::Enable(caps)
         }
         "ID" => {
-            // RFC 2971: `ID NIL` or a list of string pairs; we read and ignore it.
+            // RFC 2971: `ID NIL` or a list of string pairs; we keep `name` and `version`.
             c.sp()?;
+            let (mut name, mut version) = (None, None);
             if c.nstring().is_err() {
                 c.expect(b'(')?;
                 let mut n = 0;
@@ -231,16 +232,24 @@ fn command(c: &mut Cursor<'_>, name: &str) -> Result<Command, ParseError> {
                     if n > 0 {
                         c.sp()?;
                     }
-                    c.string()?;
+                    let field = c.string()?;
                     c.sp()?;
-                    c.nstring()?;
+                    let value = c.nstring()?.map(|v| String::from_utf8_lossy(&v).into_owned());
+                    if field.eq_ignore_ascii_case(b"name") {
+                        name = value;
+                    } else if field.eq_ignore_ascii_case(b"version") {
+                        version = value;
+                    }
                     n += 1;
                     if n > 30 {
                         return Err(c.error("too many ID fields"));
                     }
                 }
             }
-            Command::Id
+            Command::Id(name.map(|n| match version {
+                Some(v) => format!("{n} {v}"),
+                None => n,
+            }))
         }
         "SELECT" | "EXAMINE" => {
             c.sp()?;

@@ -186,3 +186,11 @@ fn never_panics_on_prefixes() {
         }
     }
 }
+
+#[test]
+fn id_keeps_the_client_name_and_version() {
+    let Command::Id(name) = parse("a ID (\"name\" \"Thunderbird\" \"version\" \"128.0\" \"os\" NIL)") else { panic!() };
+    assert_eq!(name.as_deref(), Some("Thunderbird 128.0"));
+    assert!(matches!(parse("a ID NIL"), Command::Id(None)));
+    assert!(matches!(parse("a ID (\"vendor\" \"x\")"), Command::Id(None)));
+}

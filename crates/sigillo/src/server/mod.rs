@@ -70,6 +70,10 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         subprocessors: ctx.config.trust.subprocessors.clone().unwrap_or_default(),
         portal: Some(Arc::new(sigillo_web::account::Portal::new(Arc::clone(&smtp.gate), ctx.data.clone(), ctx.kdf(), &hostname))),
     });
+    if let Some(portal) = &web.portal {
+        let restored = portal.restore_sessions().await.context("cannot restore the web sessions")?;
+        tracing::info!(restored, "web sessions restored from the directory");
+    }
     let configured = ctx.config.listen.configured();
     if configured.is_empty() {
         tracing::warn!("no listeners configured under [listen] in sigillo.toml; nothing to serve");
@@ -143,6 +147,10 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     .await;
     if let Some(task) = outbound_task {
         let _ = task.await;
+    }
+    if let Some(portal) = &web.portal {
+        // Sessions created or ended just before the signal reach the directory.
+        portal.sessions.sync().await;
     }
     if drained.is_err() {
         tracing::warn!("some connections were still open after {DRAIN_TIMEOUT:?}; closing them");

@@ -57,13 +57,16 @@ pub async fn submit(State(state): State<Arc<WebState>>, ip: ClientIp, headers: H
     let secret = Zeroizing::new(password.as_bytes().to_vec());
     let login = match portal.gate.login(&ip.0, address, secret, Protocol::Web).await {
         Ok(login) => login,
-        Err(LoginRefused::BadCredentials) => return login_page(&state, StatusCode::UNAUTHORIZED, Some(text::BAD_CREDENTIALS)),
+        // AppPasswordRequired is for mail protocols only; the web asks for the second factor.
+        Err(LoginRefused::BadCredentials | LoginRefused::AppPasswordRequired) => {
+            return login_page(&state, StatusCode::UNAUTHORIZED, Some(text::BAD_CREDENTIALS));
+        }
         Err(LoginRefused::LockedOut(secs)) => {
             return login_page(&state, StatusCode::TOO_MANY_REQUESTS, Some(&text::locked_out(secs)));
         }
         Err(LoginRefused::Temporary(e)) => return server_error(&state, "web sign-in", e),
     };
-    let account_id = login.unlocked.account.id.clone();
+    let (account_id, address) = (login.unlocked.account.id.clone(), login.address.to_string());
     let lookup = account_id.clone();
     let needs_mfa = match portal.gate.directories.run(move |dir| dir.totp_enabled(&lookup)).await {
         Ok(Ok(on)) => on,
@@ -71,7 +74,7 @@ pub async fn submit(State(state): State<Arc<WebState>>, ip: ClientIp, headers: H
         Err(e) => return server_error(&state, "web sign-in: second factor lookup", e),
     };
     let stage = if needs_mfa { Stage::NeedsSecondFactor } else { Stage::Complete };
-    let (cookie, _) = match portal.sessions.create(login, &account_id, &ip.0, stage, Instant::now()) {
+    let (cookie, _) = match portal.sessions.create(login, &account_id, &address, &ip.0, stage, Instant::now()) {
         Ok(created) => created,
         Err(AuthError::InvalidInput(m)) => return login_page(&state, StatusCode::TOO_MANY_REQUESTS, Some(&m)),
         Err(e) => return server_error(&state, "web sign-in: session", e),
@@ -174,6 +177,7 @@ pub async fn logout(State(state): State<Arc<WebState>>, ip: ClientIp, headers: H
         return r;
     }
     authed.portal.sessions.remove(&authed.cookie);
+    authed.portal.sessions.sync().await;
     let address = authed.address();
     authed.portal.gate.audit(&authed.ip, &address, "session.end", json!({ "handle": authed.session.handle })).await;
     (StatusCode::SEE_OTHER, [(header::SET_COOKIE, clear_cookie())], redirect("/login")).into_response()

@@ -4,7 +4,11 @@
 //! - The password goes through the shared [`LoginGate`], so lockout is one for web, SMTP,
 //!   IMAP and POP3, and a successful sign-in unlocks the mailbox keys for the session.
 //! - Sessions live server-side ([`WebSessions`]); the browser holds only a random id in a
-//!   `__Host-` cookie (Secure, HttpOnly, SameSite=Strict, path /, no domain).
+//!   `__Host-` cookie (Secure, HttpOnly, SameSite=Strict, path /, no domain). They are kept
+//!   in the directory (hashed ids only) across restarts; a restored session is locked until
+//!   the password is entered again ([`unlock`]).
+//! - `/account` also lists the account's live IMAP, POP3 and SMTP sessions, each of which
+//!   can be ended (`mail_sessions`).
 //! - Every state-changing form carries the session's synchronizer CSRF token (checked in
 //!   constant time) and every POST must come from this origin (Origin or Referer header).
 //!
@@ -15,8 +19,10 @@
 
 pub mod guard;
 mod login;
+mod mail_sessions;
 mod pages;
 pub mod text;
+pub mod unlock;
 
 pub use guard::{Authed, SESSION_COOKIE};
 pub use login::check_code;
@@ -48,6 +54,12 @@ impl Portal {
     pub fn new(gate: Arc<LoginGate>, data: DataDir, kdf: KdfParams, hostname: &str) -> Self {
         Portal { gate, sessions: WebSessions::default(), data, kdf, issuer: format!("Sigillo {hostname}") }
     }
+
+    /// Brings back the web sessions stored before a restart and stores every later change
+    /// (see `sigillo_auth::web_sessions`: restored sessions are signed in but locked).
+    pub async fn restore_sessions(&self) -> Result<usize, sigillo_auth::AuthError> {
+        self.sessions.persist_to(Arc::clone(&self.gate.directories)).await
+    }
 }
 
 pub fn routes() -> Router<Arc<WebState>> {
@@ -63,6 +75,8 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/account/app-passwords", post(pages::app_password_create))
         .route("/account/app-passwords/revoke", post(pages::app_password_revoke))
         .route("/account/sessions/revoke", post(pages::session_revoke))
+        .route("/account/mail-sessions/revoke", post(mail_sessions::revoke))
+        .route("/account/unlock", post(unlock::submit))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }
 

@@ -87,6 +87,7 @@ fn overview_body(authed: &Authed, info: &Overview) -> String {
         b.push_str(&format!("<p><a href=\"/admin\">{}</a></p>", text::ADMIN_LINK));
     }
     b.push_str(&format!("<form method=\"post\" action=\"/logout\">{csrf}<button type=\"submit\">{}</button></form>", text::SIGN_OUT));
+    b.push_str(&super::unlock::notice(authed));
 
     // Password.
     b.push_str(&format!(
@@ -177,6 +178,7 @@ fn overview_body(authed: &Authed, info: &Overview) -> String {
         ));
     }
     b.push_str("</tbody></table></section>");
+    b.push_str(&super::mail_sessions::section(authed, info.totp_enabled));
     b
 }
 
@@ -304,8 +306,9 @@ pub async fn totp_confirm(State(state): State<Arc<WebState>>, ip: ClientIp, head
     authed.portal.sessions.refresh_mfa(&authed.cookie, Instant::now());
     let codes: String = shown.iter().map(|c| format!("<li><code class=\"recovery-code\">{}</code></li>", escape(c))).collect();
     let body = format!(
-        "<p role=\"status\">{}</p><p>{}</p><ul>{codes}</ul><p><a href=\"/account\">{}</a></p>",
+        "<p role=\"status\">{}</p><p id=\"mfa-mail-apps\">{}</p><p>{}</p><ul>{codes}</ul><p><a href=\"/account\">{}</a></p>",
         text::MFA_ENABLED,
+        text::MFA_MAIL_APPS_NOTE,
         text::RECOVERY_NOTE,
         text::BACK
     );
@@ -345,7 +348,12 @@ pub async fn app_password_create(
         Err(e) => return status_page(&state, StatusCode::BAD_REQUEST, text::APPS_TITLE, &e.to_string()),
     };
     let label = field(&form, "label").to_string();
-    let (login, kdf, ip) = (Arc::clone(&authed.session.login), authed.portal.kdf, authed.ip.clone());
+    // Needs the unlocked keys: a session restored after a restart asks for the password first.
+    let login = match super::unlock::login_or_ask(&state, &authed) {
+        Ok(login) => login,
+        Err(r) => return r,
+    };
+    let (kdf, ip) = (authed.portal.kdf, authed.ip.clone());
     let scopes_in = scopes.clone();
     let created = with_dir(&state, &authed, "app password", move |dir| {
         self_service::create_app_password(dir, &login.unlocked, &label, &scopes_in, kdf, &ip)
@@ -408,6 +416,7 @@ pub async fn session_revoke(State(state): State<Arc<WebState>>, ip: ClientIp, he
     if !authed.portal.sessions.revoke(&authed.session.account_id, handle) {
         return status_page(&state, StatusCode::NOT_FOUND, text::SESSIONS_TITLE, text::NOT_FOUND);
     }
+    authed.portal.sessions.sync().await;
     authed.portal.gate.audit(&authed.ip, &authed.address(), "session.revoke", json!({ "handle": handle })).await;
     status_page(&state, StatusCode::OK, text::SESSIONS_TITLE, text::SESSION_REVOKED)
 }

@@ -78,3 +78,22 @@ pub fn locked_out(secs: u64) -> String {
 pub fn recovery_left(n: usize) -> String {
     format!("{n} recovery codes left.")
 }
+
+// ---- Mail app sessions, app-password-only mail with two-step sign-in, locked sessions
+// after a restart (account/mail_sessions.rs, account/unlock.rs).
+
+pub const MAIL_SESSIONS_TITLE: &str = "Mail app sessions";
+pub const MAIL_SESSIONS_NOTE: &str = "Mail apps connected now over IMAP, POP3 or SMTP. Ending a session disconnects that app at once; to keep it out, also revoke its app password or change your password.";
+pub const MAIL_SESSIONS_NONE: &str = "No mail app is connected.";
+pub const PROTOCOL: &str = "Protocol";
+pub const CLIENT_ADDRESS: &str = "Address";
+pub const CLIENT_APP: &str = "App";
+pub const LAST_ACTIVITY: &str = "Last activity";
+pub const END_SESSION: &str = "End session";
+pub const MAIL_SESSION_ENDED: &str = "The mail app session was ended; the app was disconnected.";
+pub const MAIL_SESSION_ENDING: &str = "The mail app session was told to end; it will be disconnected in a moment.";
+pub const MFA_MAIL_APPS_NOTE: &str = "With two-step sign-in on, mail apps (IMAP, POP3, SMTP) no longer accept your account password: they cannot ask for a code. Create an app password for each mail app below and use it there instead.";
+pub const LOCKED_TITLE: &str = "Mailbox locked";
+pub const LOCKED_NOTE: &str = "The server restarted since you signed in. You are still signed in, but your mailbox key is no longer in memory: enter your password to unlock it for this session. Settings and sessions work without it; creating app passwords and exporting mail need it.";
+pub const UNLOCK: &str = "Unlock";
+pub const UNLOCKED: &str = "Your mailbox is unlocked for this session.";
