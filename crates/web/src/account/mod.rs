@@ -16,10 +16,12 @@
 pub mod guard;
 mod login;
 mod pages;
+pub mod recovery;
 pub mod text;
 
 pub use guard::{Authed, SESSION_COOKIE};
 pub use login::check_code;
+pub use recovery::Outbox;
 
 use crate::WebState;
 use axum::Router;
@@ -42,11 +44,20 @@ pub struct Portal {
     pub kdf: KdfParams,
     /// Shown in authenticator apps next to the account name.
     pub issuer: String,
+    /// Where the server's own messages (recovery-address verification) go; `None`: the
+    /// recovery address cannot be set (the page says the server cannot do it now).
+    pub outbox: Option<Arc<dyn Outbox>>,
 }
 
 impl Portal {
     pub fn new(gate: Arc<LoginGate>, data: DataDir, kdf: KdfParams, hostname: &str) -> Self {
-        Portal { gate, sessions: WebSessions::default(), data, kdf, issuer: format!("Sigillo {hostname}") }
+        Portal { gate, sessions: WebSessions::default(), data, kdf, issuer: format!("Sigillo {hostname}"), outbox: None }
+    }
+
+    /// The outbound queue for the server's own messages (see [`Outbox`]).
+    pub fn with_outbox(mut self, outbox: Arc<dyn Outbox>) -> Self {
+        self.outbox = Some(outbox);
+        self
     }
 }
 
@@ -63,6 +74,8 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/account/app-passwords", post(pages::app_password_create))
         .route("/account/app-passwords/revoke", post(pages::app_password_revoke))
         .route("/account/sessions/revoke", post(pages::session_revoke))
+        .route("/account/recovery", post(recovery::set))
+        .route("/account/recovery/verify", get(recovery::confirm_form).post(recovery::confirm))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }
 

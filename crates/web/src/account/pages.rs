@@ -49,6 +49,7 @@ struct Overview {
     totp_enabled: bool,
     recovery_left: usize,
     apps: Vec<(i64, String, String, i64)>,
+    recovery: Option<sigillo_store::recovery::RecoveryAddress>,
 }
 
 pub async fn overview(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap) -> Response {
@@ -66,6 +67,7 @@ pub async fn overview(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, 
             totp_enabled: dir.totp_enabled(&account_id)?,
             recovery_left: dir.recovery_codes_left(&account_id)?,
             apps,
+            recovery: dir.recovery_address(&account_id)?,
         })
     })
     .await;
@@ -163,6 +165,9 @@ fn overview_body(tr: &Tr, authed: &Authed, info: &Overview) -> String {
         scopes = tr.h(text::SCOPES),
         create = tr.h(text::APPS_CREATE),
     ));
+
+    // Recovery address.
+    b.push_str(&super::recovery::section(tr, &csrf, info.recovery.as_ref()));
 
     // Web sessions.
     b.push_str(&format!(
