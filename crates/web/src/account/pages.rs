@@ -115,7 +115,7 @@ fn overview_body(tr: &Tr, authed: &Authed, info: &Overview) -> String {
              <p><label for=\"off-code\">{code}</label><br><input id=\"off-code\" name=\"code\" autocomplete=\"one-time-code\" required maxlength=\"64\"></p>\
              <p><button type=\"submit\">{disable}</button></p></form>",
             on = tr.h(text::MFA_ON),
-            left = tr.h_count(text::RECOVERY_LEFT, info.recovery_left as u64, &[]),
+            left = escape(&tr.t_count(text::RECOVERY_LEFT, info.recovery_left as u64, &[])),
             code = tr.h(text::CODE),
             disable = tr.h(text::MFA_DISABLE),
         ));

@@ -244,7 +244,11 @@ pub async fn audit_log(
     };
     let value = |v: &Option<String>| escape(v.as_deref().unwrap_or(""));
     let mut b = match chain {
-        Ok(()) => format!("<p id=\"chain\" role=\"status\">{} {}</p>", tr.h(text::CHAIN_OK), tr.h_count(text::ENTRIES, total as u64, &[])),
+        Ok(()) => format!(
+            "<p id=\"chain\" role=\"status\">{} {}</p>",
+            tr.h(text::CHAIN_OK),
+            escape(&tr.t_count(text::ENTRIES, total as u64, &[]))
+        ),
         Err(e) => format!("<p id=\"chain\" role=\"alert\">{} {}</p>", tr.h(text::CHAIN_BROKEN), escape(&e.to_string())),
     };
     b.push_str(&format!(
