@@ -151,8 +151,11 @@ mod tests {
     use crate::directory::NewAccount;
 
     fn directory(tmp: &tempfile::TempDir) -> (Directory, String) {
-        let key = sigillo_crypto::Key32::generate().unwrap();
-        let mut dir = Directory::create(&tmp.path().join("directory.db"), &key).unwrap();
+        directory_with_key(tmp, &sigillo_crypto::Key32::generate().unwrap())
+    }
+
+    fn directory_with_key(tmp: &tempfile::TempDir, key: &sigillo_crypto::Key32) -> (Directory, String) {
+        let mut dir = Directory::create(&tmp.path().join("directory.db"), key).unwrap();
         dir.add_domain("example.org").unwrap();
         let account = NewAccount {
             id: "acc1".into(),
@@ -199,5 +202,25 @@ mod tests {
         assert_eq!(dir.verify_recovery_token(&id, &old, now + 40).unwrap(), TokenCheck::Unknown);
         assert_eq!(dir.recovery_sends_since(&id, now).unwrap(), 3);
         assert_eq!(dir.recovery_sends_since(&id, now + 25).unwrap(), 1);
+    }
+
+    /// A directory from before this module (no recovery tables) opens, keeps its accounts
+    /// and gains the tables; deleting an account removes its recovery rows.
+    #[test]
+    fn an_older_directory_gains_the_tables_and_deletion_cascades() {
+        let tmp = tempfile::tempdir().unwrap();
+        let key = sigillo_crypto::Key32::generate().unwrap();
+        let (dir, id) = directory_with_key(&tmp, &key);
+        dir.conn.execute_batch("DROP TABLE recovery_sends; DROP TABLE recovery_address;").unwrap();
+        drop(dir);
+        let dir = Directory::open(&tmp.path().join("directory.db"), &key).unwrap();
+        assert!(dir.account("alice@example.org").unwrap().is_some(), "existing data kept");
+        assert_eq!(dir.recovery_address(&id).unwrap(), None);
+        let (_, hash) = new_token().unwrap();
+        dir.set_recovery_address(&id, "alice@elsewhere.example", &hash, 1_800_000_000).unwrap();
+        dir.delete_account(&id).unwrap();
+        let left: i64 = dir.conn.query_row("SELECT count(*) FROM recovery_address", [], |r| r.get(0)).unwrap();
+        let sends: i64 = dir.conn.query_row("SELECT count(*) FROM recovery_sends", [], |r| r.get(0)).unwrap();
+        assert_eq!((left, sends), (0, 0));
     }
 }
