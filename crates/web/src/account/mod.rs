@@ -8,7 +8,11 @@
 //! - Every state-changing form carries the session's synchronizer CSRF token (checked in
 //!   constant time) and every POST must come from this origin (Origin or Referer header).
 //!
-//! All user-visible English text of this module is in [`text`], for translation.
+//! - The recovery address and its email verification are in [`recovery`].
+//!
+//! Every page is in the reader's language (`?lang=`, else `Accept-Language`, as on the trust
+//! pages; forms and links keep a chosen language): the text is in
+//! `locales/{en,it,ar,nb}/account.ftl`, named by the constants in [`text`].
 // Handlers answer with a Response on every path; an early-return page as the Err of a
 // helper is the same Response, so boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]

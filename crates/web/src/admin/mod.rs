@@ -6,7 +6,8 @@
 //! - A write needs a fresh second factor (within 5 minutes) when the admin has TOTP on.
 //! - Nothing here opens a mailbox: accounts are listed from the directory only.
 //!
-//! All user-visible English text of this module is in [`text`], for translation.
+//! The text is in `locales/{en,it,ar,nb}/admin.ftl`, named by the constants in [`text`];
+//! pages answer in the reader's language like every other page.
 // Handlers answer with a Response on every path; an early-return page as the Err of a
 // helper is the same Response, so boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
