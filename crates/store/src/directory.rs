@@ -131,6 +131,7 @@ impl Directory {
         crate::audit::migrate(&conn)?;
         conn.execute_batch(crate::mfa::SCHEMA)?;
         conn.execute_batch(crate::web_sessions::SCHEMA)?;
+        conn.execute_batch(crate::recovery::SCHEMA)?;
         Ok(Directory { conn })
     }
 
@@ -140,6 +141,7 @@ impl Directory {
         crate::audit::migrate(&conn)?;
         conn.execute_batch(crate::mfa::SCHEMA)?;
         conn.execute_batch(crate::web_sessions::SCHEMA)?;
+        conn.execute_batch(crate::recovery::SCHEMA)?;
         Ok(Directory { conn })
     }
 

@@ -20,6 +20,7 @@ pub mod mailstore;
 pub mod merge;
 pub mod mfa;
 pub mod migrate;
+pub mod recovery;
 pub mod spool;
 pub mod sqlcipher;
 pub mod web_sessions;

@@ -38,15 +38,27 @@ pub enum Locale {
 const FILES: &[(Locale, &str, &str)] = &[
     (Locale::En, "ui.ftl", include_str!("../locales/en/ui.ftl")),
     (Locale::En, "status.ftl", include_str!("../locales/en/status.ftl")),
+    (Locale::En, "account.ftl", include_str!("../locales/en/account.ftl")),
+    (Locale::En, "admin.ftl", include_str!("../locales/en/admin.ftl")),
+    (Locale::En, "verify.ftl", include_str!("../locales/en/verify.ftl")),
     (Locale::It, "ui.ftl", include_str!("../locales/it/ui.ftl")),
     (Locale::It, "status.ftl", include_str!("../locales/it/status.ftl")),
     (Locale::It, "csf.ftl", include_str!("../locales/it/csf.ftl")),
+    (Locale::It, "account.ftl", include_str!("../locales/it/account.ftl")),
+    (Locale::It, "admin.ftl", include_str!("../locales/it/admin.ftl")),
+    (Locale::It, "verify.ftl", include_str!("../locales/it/verify.ftl")),
     (Locale::Ar, "ui.ftl", include_str!("../locales/ar/ui.ftl")),
     (Locale::Ar, "status.ftl", include_str!("../locales/ar/status.ftl")),
     (Locale::Ar, "csf.ftl", include_str!("../locales/ar/csf.ftl")),
+    (Locale::Ar, "account.ftl", include_str!("../locales/ar/account.ftl")),
+    (Locale::Ar, "admin.ftl", include_str!("../locales/ar/admin.ftl")),
+    (Locale::Ar, "verify.ftl", include_str!("../locales/ar/verify.ftl")),
     (Locale::Nb, "ui.ftl", include_str!("../locales/nb/ui.ftl")),
     (Locale::Nb, "status.ftl", include_str!("../locales/nb/status.ftl")),
     (Locale::Nb, "csf.ftl", include_str!("../locales/nb/csf.ftl")),
+    (Locale::Nb, "account.ftl", include_str!("../locales/nb/account.ftl")),
+    (Locale::Nb, "admin.ftl", include_str!("../locales/nb/admin.ftl")),
+    (Locale::Nb, "verify.ftl", include_str!("../locales/nb/verify.ftl")),
 ];
 
 /// Longest `Accept-Language` we read, and most entries we consider.
@@ -133,6 +145,16 @@ impl Locale {
     /// The translator for this locale. `explicit` links carry `?lang=` on to other pages.
     pub fn tr(self) -> Tr {
         Tr { locale: self, explicit: false }
+    }
+}
+
+/// Any handler can take the reader's translator as an argument (`tr: Tr`), chosen exactly
+/// as [`Tr::for_request`] does for the trust pages.
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Tr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Tr::for_request(&parts.headers, parts.uri.query()))
     }
 }
 
@@ -410,8 +432,12 @@ mod tests {
     fn every_key_used_by_a_page_exists() {
         let english: BTreeSet<String> =
             FILES.iter().filter(|(l, _, _)| *l == Locale::En).flat_map(|(_, f, _)| keys(Locale::En, f)).collect();
-        let sources =
-            [("html.rs", include_str!("html.rs")), ("trust.rs", include_str!("trust.rs")), ("status.rs", include_str!("status.rs"))];
+        let sources = [
+            ("html.rs", include_str!("html.rs")),
+            ("trust.rs", include_str!("trust.rs")),
+            ("status.rs", include_str!("status.rs")),
+            ("verify.rs", include_str!("verify.rs")),
+        ];
         let mut used = 0;
         for (file, source) in sources {
             for call in ["t(\"", "h(\"", "t_args(\"", "h_args(\"", "t_count(\"", "h_count(\""] {
@@ -423,6 +449,54 @@ mod tests {
             }
         }
         assert!(used > 40, "found only {used} uses: is the scan broken?");
+    }
+
+    /// The account and admin pages name their messages by the constants in `text.rs`: each
+    /// constant must be an id of the page's English file (so, by the test above, of every
+    /// language), and each id of those files must be used by a constant.
+    #[test]
+    fn every_text_constant_is_a_message_of_its_catalogue() {
+        for (source, file) in [(include_str!("account/text.rs"), "account.ftl"), (include_str!("admin/text.rs"), "admin.ftl")] {
+            let english = keys(Locale::En, file);
+            let constants: BTreeSet<String> = source
+                .lines()
+                .filter(|l| l.trim_start().starts_with("pub const "))
+                .map(|l| l.split('"').nth(1).unwrap_or_else(|| panic!("{file}: a constant without a literal: {l}")).to_string())
+                .collect();
+            assert!(constants.len() > 40, "{file}: only {} constants", constants.len());
+            let missing: Vec<_> = constants.difference(&english).collect();
+            assert!(
+                missing.is_empty(),
+                "text.rs constants that en/{file} lacks (move their English text there and translate it): {missing:?}"
+            );
+            let unused: Vec<_> = english.difference(&constants).collect();
+            assert!(unused.is_empty(), "en/{file} ids without a constant in text.rs: {unused:?}");
+        }
+    }
+
+    /// Every message of the account, admin and verify catalogues formats in every language
+    /// without a Fluent error (an unknown variable, a broken selector).
+    #[test]
+    fn account_admin_verify_messages_format_cleanly() {
+        let mut args = FluentArgs::new();
+        for name in ["address", "account", "host", "link", "file", "ext", "command", "token", "openssl", "reason", "error", "parts"] {
+            args.set(name, "x");
+        }
+        args.set("count", "3");
+        for locale in Locale::ALL {
+            let bundle = bundle(locale).unwrap();
+            for file in ["account.ftl", "admin.ftl", "verify.ftl"] {
+                for key in keys(Locale::En, file) {
+                    for plural in ["zero", "one", "two", "few", "many", "other"] {
+                        args.set("plural", plural);
+                        let pattern = bundle.get_message(&key).and_then(|m| m.value()).unwrap_or_else(|| panic!("{locale:?} {key}"));
+                        let mut errors = Vec::new();
+                        let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
+                        assert!(errors.is_empty() && !text.trim().is_empty(), "{locale:?} {key}: {errors:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

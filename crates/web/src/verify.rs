@@ -4,7 +4,8 @@
 //! memory for the one request. A plain HTML form (multipart/form-data), no JavaScript.
 
 use crate::WebState;
-use crate::html::{escape, page};
+use crate::html::{escape, page_with_nav};
+use crate::i18n::Tr;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -23,73 +24,109 @@ pub fn route() -> axum::routing::MethodRouter<Arc<WebState>> {
     get(form).post(check).layer(DefaultBodyLimit::max(MAX_UPLOAD))
 }
 
-const FORM: &str = "<form method=\"post\" action=\"/verify\" enctype=\"multipart/form-data\">\
-    <p><label for=\"bundle\">Evidence bundle (<code>evidence.json</code> from a receipt)</label><br>\
-    <input type=\"file\" id=\"bundle\" name=\"bundle\" required></p>\
-    <p><label for=\"message\">Original message (<code>.eml</code>, optional): its hash is compared</label><br>\
-    <input type=\"file\" id=\"message\" name=\"message\"></p>\
-    <p><label for=\"tsa_ca\">TSA CA certificate you trust (PEM, optional; otherwise the bundle's own)</label><br>\
-    <input type=\"file\" id=\"tsa_ca\" name=\"tsa_ca\"></p>\
-    <p><button type=\"submit\">Verify</button></p></form>\
-    <p class=\"muted\">Nothing you upload is stored. The same checks run offline with \
-    <code>sigillo verify evidence.json --message MESSAGE.eml --tsa-ca CA.pem</code>; \
-    each <code>.tsr</code> token also verifies with <code>openssl ts -verify</code>.</p>";
-
-async fn form(State(state): State<Arc<WebState>>) -> Html<String> {
-    Html(page("Verify certified-mail evidence", &state.hostname, FORM))
+/// The upload form in the reader's language; file names and commands stay code.
+fn form_html(tr: &Tr) -> String {
+    let code = |key: &str, args: &[(&str, &str)]| {
+        let mut html = tr.h_args(key, args);
+        for (_, value) in args {
+            html = html.replace(&format!("<bdi>{}</bdi>", escape(value)), &format!("<code dir=\"ltr\">{}</code>", escape(value)));
+        }
+        html
+    };
+    format!(
+        "<form method=\"post\" action=\"{action}\" enctype=\"multipart/form-data\">\
+         <p><label for=\"bundle\">{bundle}</label><br><input type=\"file\" id=\"bundle\" name=\"bundle\" required></p>\
+         <p><label for=\"message\">{message}</label><br><input type=\"file\" id=\"message\" name=\"message\"></p>\
+         <p><label for=\"tsa_ca\">{tsa_ca}</label><br><input type=\"file\" id=\"tsa_ca\" name=\"tsa_ca\"></p>\
+         <p><button type=\"submit\">{submit}</button></p></form><p class=\"muted\">{stored}</p>",
+        action = escape(&tr.link("/verify")),
+        bundle = code("verify-bundle", &[("file", "evidence.json")]),
+        message = code("verify-message", &[("ext", ".eml")]),
+        tsa_ca = tr.h("verify-tsa-ca"),
+        submit = tr.h("verify-submit"),
+        stored = code(
+            "verify-nothing-stored",
+            &[
+                ("command", "sigillo verify evidence.json --message MESSAGE.eml --tsa-ca CA.pem"),
+                ("token", ".tsr"),
+                ("openssl", "openssl ts -verify"),
+            ]
+        ),
+    )
 }
 
-async fn check(State(state): State<Arc<WebState>>, headers: HeaderMap, body: Bytes) -> Response {
+/// The public pages' navigation plus this page.
+const NAV: &[(&str, &str)] = &[("/trust", "nav-controls"), ("/status", "nav-status"), ("/verify", "verify-nav")];
+
+fn respond(state: &WebState, tr: &Tr, status: StatusCode, body: &str) -> Response {
+    let page = page_with_nav(tr, "/verify", &tr.t("verify-title"), &state.hostname, NAV, body);
+    (status, [("content-language", tr.locale.code()), ("vary", "Accept-Language")], Html(page)).into_response()
+}
+
+async fn form(State(state): State<Arc<WebState>>, tr: Tr) -> Response {
+    respond(&state, &tr, StatusCode::OK, &form_html(&tr))
+}
+
+async fn check(State(state): State<Arc<WebState>>, tr: Tr, headers: HeaderMap, body: Bytes) -> Response {
     let refuse = |status: StatusCode, why: &str| {
-        let body = format!("<p class=\"s-failing\" role=\"alert\">{}</p>{FORM}", escape(why));
-        (status, Html(page("Verify certified-mail evidence", &state.hostname, &body))).into_response()
+        let body = format!("<p class=\"s-failing\" role=\"alert\">{}</p>{}", escape(why), form_html(&tr));
+        respond(&state, &tr, status, &body)
     };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let Some(boundary) = boundary(content_type) else {
-        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the form as multipart/form-data.");
+        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &tr.t("verify-need-multipart"));
     };
     let Some(parts) = parse_multipart(&body, &boundary) else {
-        return refuse(StatusCode::BAD_REQUEST, "The upload is not a well-formed multipart/form-data body.");
+        return refuse(StatusCode::BAD_REQUEST, &tr.t("verify-malformed"));
     };
     let field = |name: &str| parts.iter().find(|(n, data)| n == name && !data.is_empty()).map(|(_, data)| data.as_slice());
     let Some(bundle_bytes) = field("bundle") else {
-        return refuse(StatusCode::BAD_REQUEST, "Choose an evidence bundle (evidence.json) to verify.");
+        return refuse(StatusCode::BAD_REQUEST, &tr.t("verify-choose-bundle"));
     };
     let bundle = match sigillo_certify::bundle::parse(bundle_bytes) {
         Ok(b) => b,
-        Err(why) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("NOT VERIFIED: {why}")),
+        Err(why) => {
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, &tr.t_args("verify-bundle-unreadable", &[("reason", &why.to_string())]));
+        }
     };
     let ca = match field("tsa_ca").map(x509_cert::Certificate::from_pem) {
         None => None,
         Some(Ok(ca)) => Some(ca),
-        Some(Err(e)) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("The TSA CA is not a PEM certificate: {e}")),
+        Some(Err(e)) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &tr.t_args("verify-bad-ca", &[("error", &e.to_string())])),
     };
     let report = sigillo_certify::bundle::verify(&bundle, field("message"), ca.as_ref());
     let mut html = String::new();
     if report.all_hold() {
-        html.push_str(
-            "<p class=\"s-implemented\" role=\"status\"><strong>VERIFIED</strong>: every token, signature, certificate, hash and proof holds.</p>",
-        );
+        html.push_str(&format!(
+            "<p class=\"s-implemented\" role=\"status\"><strong>{}</strong>: {}</p>",
+            tr.h("verify-verified"),
+            tr.h("verify-verified-detail")
+        ));
     } else {
         html.push_str(&format!(
-            "<p class=\"s-failing\" role=\"alert\"><strong>NOT VERIFIED</strong>: failed: {}</p>",
-            escape(&report.failed().join(", "))
+            "<p class=\"s-failing\" role=\"alert\"><strong>{}</strong>: {}</p>",
+            tr.h("verify-not-verified"),
+            tr.h_args("verify-failed-parts", &[("parts", &report.failed().join(", "))])
         ));
     }
-    html.push_str(
-        "<table><thead><tr><th scope=\"col\">Result</th><th scope=\"col\">Part</th><th scope=\"col\">Detail</th></tr></thead><tbody>",
-    );
+    // The parts and details come from the checker in English (as `sigillo verify` prints them).
+    html.push_str(&format!(
+        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        tr.h("verify-col-result"),
+        tr.h("verify-col-part"),
+        tr.h("verify-col-detail")
+    ));
     for check in &report.checks {
-        let (class, mark) = if check.ok { ("s-implemented", "✓ holds") } else { ("s-failing", "✗ fails") };
+        let (class, mark) = if check.ok { ("s-implemented", tr.h("verify-holds")) } else { ("s-failing", tr.h("verify-fails")) };
         html.push_str(&format!(
-            "<tr><td class=\"{class}\">{mark}</td><td>{}</td><td><bdi>{}</bdi></td></tr>",
+            "<tr><td class=\"{class}\">{mark}</td><td>{}</td><td lang=\"en\" dir=\"ltr\"><bdi>{}</bdi></td></tr>",
             escape(&check.part),
             escape(&check.detail)
         ));
     }
-    html.push_str("</tbody></table><h2>Verify another</h2>");
-    html.push_str(FORM);
-    (StatusCode::OK, Html(page("Verify certified-mail evidence", &state.hostname, &html))).into_response()
+    html.push_str(&format!("</tbody></table><h2>{}</h2>", tr.h("verify-another")));
+    html.push_str(&form_html(&tr));
+    respond(&state, &tr, StatusCode::OK, &html)
 }
 
 /// The boundary parameter of `multipart/form-data; boundary=…` (RFC 7578 §4.1).

@@ -13,6 +13,7 @@ mod https;
 mod imap;
 pub mod limits;
 mod mta_sts;
+mod outbox;
 mod pop3;
 mod smtp;
 mod tls;
@@ -68,7 +69,11 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         hostname: hostname.clone(),
         primary_domain: ctx.config.server.primary_domain.clone(),
         subprocessors: ctx.config.trust.subprocessors.clone().unwrap_or_default(),
-        portal: Some(Arc::new(sigillo_web::account::Portal::new(Arc::clone(&smtp.gate), ctx.data.clone(), ctx.kdf(), &hostname))),
+        portal: Some(Arc::new(
+            sigillo_web::account::Portal::new(Arc::clone(&smtp.gate), ctx.data.clone(), ctx.kdf(), &hostname).with_outbox(Arc::new(
+                outbox::QueueOutbox { queue: Arc::clone(&smtp.queue), hostname: hostname.clone(), dkim: smtp.dkim.clone() },
+            )),
+        )),
     });
     if let Some(portal) = &web.portal {
         let restored = portal.restore_sessions().await.context("cannot restore the web sessions")?;

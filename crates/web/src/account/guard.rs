@@ -3,7 +3,8 @@
 
 use super::text;
 use super::{FormPairs, Portal, field};
-use crate::html::{escape, page};
+use crate::html::{escape, page_with_nav};
+use crate::i18n::Tr;
 use crate::{ClientIp, WebState};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -84,52 +85,100 @@ pub fn portal(state: &WebState) -> Result<Arc<Portal>, Response> {
     state.portal.clone().ok_or_else(|| StatusCode::NOT_FOUND.into_response())
 }
 
-/// The request's session in `stage`, or a redirect to the sign-in page.
-pub fn session(state: &WebState, headers: &HeaderMap, ip: ClientIp, stage: Stage) -> Result<Authed, Response> {
+/// The request's session in `stage`, or a redirect to the sign-in page (in the same
+/// language when the reader chose one with `?lang=`).
+pub fn session(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp, stage: Stage) -> Result<Authed, Response> {
     let portal = portal(state)?;
-    let to_login = || redirect("/login");
+    let to_login = || redirect(&tr.link("/login"));
     let cookie = session_cookie(headers).ok_or_else(to_login)?;
     let session = portal.sessions.get(&cookie, Instant::now()).ok_or_else(to_login)?;
     if session.stage != stage {
         return Err(match session.stage {
-            Stage::NeedsSecondFactor => redirect("/login/second-factor"),
-            Stage::Complete => redirect("/account"),
+            Stage::NeedsSecondFactor => redirect(&tr.link("/login/second-factor")),
+            Stage::Complete => redirect(&tr.link("/account")),
         });
     }
     Ok(Authed { portal, cookie, session, ip: ip.0 })
 }
 
 /// Same origin and the session's CSRF token, compared in constant time; else 403.
-pub fn check_form(state: &WebState, headers: &HeaderMap, authed: &Authed, form: &FormPairs) -> Result<(), Response> {
+pub fn check_form(state: &WebState, tr: &Tr, headers: &HeaderMap, authed: &Authed, form: &FormPairs) -> Result<(), Response> {
     let token = field(form, "csrf");
     let expected = authed.session.csrf.as_bytes();
     let token_ok = token.len() == expected.len() && bool::from(token.as_bytes().ct_eq(expected));
     if !same_origin(headers) || !token_ok {
         tracing::info!(client = authed.ip, "refused a form: wrong origin or CSRF token");
-        return Err(status_page(state, StatusCode::FORBIDDEN, text::FORBIDDEN_TITLE, text::CSRF_REFUSED));
+        return Err(status_page(state, tr, StatusCode::FORBIDDEN, text::FORBIDDEN_TITLE, &tr.t(text::CSRF_REFUSED)));
     }
     Ok(())
 }
 
-pub fn redirect(to: &'static str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to), (header::CACHE_CONTROL, "no-store")]).into_response()
+/// 303 to `to` (a path of this site, possibly with `?lang=`).
+pub fn redirect(to: &str) -> Response {
+    let location = HeaderValue::from_str(to).unwrap_or_else(|_| HeaderValue::from_static("/account"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location), (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]).into_response()
 }
 
-/// An HTML page that must not be cached (it may show secrets once). `same-origin`: its
-/// forms' POSTs carry a real Origin header (see headers.rs); other sites still get nothing.
-pub fn html(state: &WebState, status: StatusCode, title: &str, body: &str) -> Response {
-    let headers = [(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")];
-    (status, headers, Html(page(title, &state.hostname, body))).into_response()
+/// The navigation of the account and admin pages: (link, message id of its label).
+pub const ACCOUNT_NAV: &[(&str, &str)] = &[("/account", text::NAV), ("/trust", "nav-controls"), ("/status", "nav-status")];
+
+/// An HTML page in the reader's language that must not be cached (it may show secrets
+/// once); its language switcher links to `/account`. `title` is a message id. `same-origin`:
+/// its forms' POSTs carry a real Origin header (see headers.rs); other sites still get nothing.
+pub fn html(state: &WebState, tr: &Tr, status: StatusCode, title: &str, body: &str) -> Response {
+    html_at(state, tr, "/account", status, title, body)
 }
 
-pub fn status_page(state: &WebState, status: StatusCode, title: &str, message: &str) -> Response {
-    html(state, status, title, &format!("<p role=\"alert\">{}</p><p><a href=\"/account\">{}</a></p>", escape(message), text::BACK))
+/// [`html`] with the language switcher linking to `path` (a page that answers GET).
+pub fn html_at(state: &WebState, tr: &Tr, path: &str, status: StatusCode, title: &str, body: &str) -> Response {
+    let headers = [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::CONTENT_LANGUAGE, tr.locale.code()),
+        (header::VARY, "Accept-Language"),
+    ];
+    let body = carry_lang(tr, body);
+    (status, headers, Html(page_with_nav(tr, path, &tr.t(title), &state.hostname, ACCOUNT_NAV, &body))).into_response()
+}
+
+/// When the reader chose the language with `?lang=`, every link and form of this site in
+/// `body` (`href="/…"`, `action="/…"`) keeps it, so the next page (or a form's result)
+/// answers in the same language without a cookie or script.
+fn carry_lang(tr: &Tr, body: &str) -> String {
+    if !tr.explicit {
+        return body.to_string();
+    }
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut rest = body;
+    while let Some(at) = ["href=\"/", "action=\"/"].iter().filter_map(|m| rest.find(m).map(|i| i + m.len() - 1)).min() {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let (url, after) = rest.split_at(end);
+        let (path, fragment) = url.split_once('#').map_or((url, ""), |(p, f)| (p, f));
+        let join = if path.contains('?') { "&amp;" } else { "?" };
+        out.push_str(&format!("{path}{join}lang={}", tr.locale.code()));
+        if !fragment.is_empty() {
+            out.push('#');
+            out.push_str(fragment);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A page with one message (plain text, already translated) and a link back to /account.
+pub fn status_page(state: &WebState, tr: &Tr, status: StatusCode, title: &str, message: &str) -> Response {
+    let body =
+        format!("<p role=\"alert\">{}</p><p><a href=\"{}\">{}</a></p>", escape(message), escape(&tr.link("/account")), tr.h(text::BACK));
+    html(state, tr, status, title, &body)
 }
 
 /// A server-side failure: logged, and a generic page for the user.
-pub fn server_error(state: &WebState, what: &str, error: impl std::fmt::Display) -> Response {
+pub fn server_error(state: &WebState, tr: &Tr, what: &str, error: impl std::fmt::Display) -> Response {
     tracing::warn!(error = %error, "{what}");
-    status_page(state, StatusCode::SERVICE_UNAVAILABLE, text::UNAVAILABLE_TITLE, text::UNAVAILABLE)
+    status_page(state, tr, StatusCode::SERVICE_UNAVAILABLE, text::UNAVAILABLE_TITLE, &tr.t(text::UNAVAILABLE))
 }
 
 #[cfg(test)]
@@ -154,6 +203,17 @@ mod tests {
         assert!(!same_origin(&headers(&[("host", "mail.example.org"), ("referer", "https://mail.example.org.evil.example/")])));
         assert!(!same_origin(&headers(&[("host", "mail.example.org")])), "neither header: refused");
         assert!(!same_origin(&headers(&[("origin", "https://mail.example.org")])), "no host: refused");
+    }
+
+    #[test]
+    fn links_and_forms_keep_a_chosen_language() {
+        let body = "<a href=\"/account\">x</a><form action=\"/account/password\"><a href=\"https://e.example/\">e</a><a href=\"/admin/audit?actor=a#t\">";
+        let it = crate::i18n::Locale::It.tr();
+        assert_eq!(carry_lang(&it, body), body, "not chosen: unchanged");
+        assert_eq!(
+            carry_lang(&it.with_explicit(true), body),
+            "<a href=\"/account?lang=it\">x</a><form action=\"/account/password?lang=it\"><a href=\"https://e.example/\">e</a><a href=\"/admin/audit?actor=a&amp;lang=it#t\">"
+        );
     }
 
     #[test]

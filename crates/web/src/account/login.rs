@@ -1,8 +1,9 @@
 //! `/login` (password), `/login/second-factor` (TOTP or a recovery code), `/logout`.
 
-use super::guard::{self, Authed, clear_cookie, html, redirect, same_origin, server_error, set_cookie, status_page};
+use super::guard::{self, Authed, clear_cookie, html_at, redirect, same_origin, server_error, set_cookie, status_page};
 use super::{FormPairs, field, text};
 use crate::html::escape;
+use crate::i18n::{Locale, Tr};
 use crate::{ClientIp, WebState};
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -19,87 +20,89 @@ use zeroize::Zeroizing;
 const MAX_ADDRESS: usize = 320;
 const MAX_SECRET: usize = 1024;
 
-fn login_page(state: &WebState, status: StatusCode, message: Option<&str>) -> Response {
+fn login_page(state: &WebState, tr: &Tr, status: StatusCode, message: Option<&str>) -> Response {
     let alert = message.map(|m| format!("<p role=\"alert\">{}</p>", escape(m))).unwrap_or_default();
     let body = format!(
-        "{alert}<form method=\"post\" action=\"/login\">\
+        "{alert}<form method=\"post\" action=\"{action}\">\
          <p><label for=\"address\">{address}</label><br><input id=\"address\" name=\"address\" type=\"email\" autocomplete=\"username\" required maxlength=\"{MAX_ADDRESS}\"></p>\
          <p><label for=\"password\">{password}</label><br><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>\
          <p><button type=\"submit\">{submit}</button></p></form>",
-        address = text::ADDRESS,
-        password = text::PASSWORD,
-        submit = text::SIGN_IN,
+        action = escape(&tr.link("/login")),
+        address = tr.h(text::ADDRESS),
+        password = tr.h(text::PASSWORD),
+        submit = tr.h(text::SIGN_IN),
     );
-    html(state, status, text::SIGN_IN_TITLE, &body)
+    html_at(state, tr, "/login", status, text::SIGN_IN_TITLE, &body)
 }
 
-pub async fn form(State(state): State<Arc<WebState>>) -> Response {
+pub async fn form(State(state): State<Arc<WebState>>, tr: Tr) -> Response {
     if state.portal.is_none() {
         return StatusCode::NOT_FOUND.into_response();
     }
-    login_page(&state, StatusCode::OK, None)
+    login_page(&state, &tr, StatusCode::OK, None)
 }
 
-pub async fn submit(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
+pub async fn submit(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
     let portal = match guard::portal(&state) {
         Ok(p) => p,
         Err(r) => return r,
     };
     // Login CSRF: a cross-site form must not sign the victim into the attacker's account.
     if !same_origin(&headers) {
-        return status_page(&state, StatusCode::FORBIDDEN, text::FORBIDDEN_TITLE, text::CSRF_REFUSED);
+        return status_page(&state, &tr, StatusCode::FORBIDDEN, text::FORBIDDEN_TITLE, &tr.t(text::CSRF_REFUSED));
     }
     let address = field(&form, "address").trim();
     let password = field(&form, "password");
     if address.is_empty() || password.is_empty() || address.len() > MAX_ADDRESS || password.len() > MAX_SECRET {
-        return login_page(&state, StatusCode::BAD_REQUEST, Some(text::FILL_BOTH));
+        return login_page(&state, &tr, StatusCode::BAD_REQUEST, Some(&tr.t(text::FILL_BOTH)));
     }
     let secret = Zeroizing::new(password.as_bytes().to_vec());
     let login = match portal.gate.login(&ip.0, address, secret, Protocol::Web).await {
         Ok(login) => login,
         // AppPasswordRequired is for mail protocols only; the web asks for the second factor.
         Err(LoginRefused::BadCredentials | LoginRefused::AppPasswordRequired) => {
-            return login_page(&state, StatusCode::UNAUTHORIZED, Some(text::BAD_CREDENTIALS));
+            return login_page(&state, &tr, StatusCode::UNAUTHORIZED, Some(&tr.t(text::BAD_CREDENTIALS)));
         }
         Err(LoginRefused::LockedOut(secs)) => {
-            return login_page(&state, StatusCode::TOO_MANY_REQUESTS, Some(&text::locked_out(secs)));
+            return login_page(&state, &tr, StatusCode::TOO_MANY_REQUESTS, Some(&tr.t_count(text::LOCKED_OUT, secs, &[])));
         }
-        Err(LoginRefused::Temporary(e)) => return server_error(&state, "web sign-in", e),
+        Err(LoginRefused::Temporary(e)) => return server_error(&state, &tr, "web sign-in", e),
     };
     let (account_id, address) = (login.unlocked.account.id.clone(), login.address.to_string());
     let lookup = account_id.clone();
     let needs_mfa = match portal.gate.directories.run(move |dir| dir.totp_enabled(&lookup)).await {
         Ok(Ok(on)) => on,
-        Ok(Err(e)) => return server_error(&state, "web sign-in: second factor lookup", e),
-        Err(e) => return server_error(&state, "web sign-in: second factor lookup", e),
+        Ok(Err(e)) => return server_error(&state, &tr, "web sign-in: second factor lookup", e),
+        Err(e) => return server_error(&state, &tr, "web sign-in: second factor lookup", e),
     };
     let stage = if needs_mfa { Stage::NeedsSecondFactor } else { Stage::Complete };
     let (cookie, _) = match portal.sessions.create(login, &account_id, &address, &ip.0, stage, Instant::now()) {
         Ok(created) => created,
-        Err(AuthError::InvalidInput(m)) => return login_page(&state, StatusCode::TOO_MANY_REQUESTS, Some(&m)),
-        Err(e) => return server_error(&state, "web sign-in: session", e),
+        Err(AuthError::InvalidInput(m)) => return login_page(&state, &tr, StatusCode::TOO_MANY_REQUESTS, Some(&m)),
+        Err(e) => return server_error(&state, &tr, "web sign-in: session", e),
     };
     let to = if needs_mfa { "/login/second-factor" } else { "/account" };
-    (StatusCode::SEE_OTHER, [(header::SET_COOKIE, set_cookie(&cookie))], redirect(to)).into_response()
+    (StatusCode::SEE_OTHER, [(header::SET_COOKIE, set_cookie(&cookie))], redirect(&tr.link(to))).into_response()
 }
 
-fn second_factor_page(state: &WebState, authed: &Authed, status: StatusCode, message: Option<&str>) -> Response {
+fn second_factor_page(state: &WebState, tr: &Tr, authed: &Authed, status: StatusCode, message: Option<&str>) -> Response {
     let alert = message.map(|m| format!("<p role=\"alert\">{}</p>", escape(m))).unwrap_or_default();
     let body = format!(
-        "{alert}<p>{intro}</p><form method=\"post\" action=\"/login/second-factor\">{csrf}\
+        "{alert}<p>{intro}</p><form method=\"post\" action=\"{action}\">{csrf}\
          <p><label for=\"code\">{label}</label><br><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" required maxlength=\"64\"></p>\
          <p><button type=\"submit\">{submit}</button></p></form>",
-        intro = text::SECOND_FACTOR_INTRO,
+        action = escape(&tr.link("/login/second-factor")),
+        intro = tr.h(text::SECOND_FACTOR_INTRO),
         csrf = authed.csrf_field(),
-        label = text::CODE,
-        submit = text::VERIFY,
+        label = tr.h(text::CODE),
+        submit = tr.h(text::VERIFY),
     );
-    html(state, status, text::SECOND_FACTOR_TITLE, &body)
+    html_at(state, tr, "/login/second-factor", status, text::SECOND_FACTOR_TITLE, &body)
 }
 
-pub async fn second_factor_form(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap) -> Response {
-    match guard::session(&state, &headers, ip, Stage::NeedsSecondFactor) {
-        Ok(authed) => second_factor_page(&state, &authed, StatusCode::OK, None),
+pub async fn second_factor_form(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap) -> Response {
+    match guard::session(&state, &tr, &headers, ip, Stage::NeedsSecondFactor) {
+        Ok(authed) => second_factor_page(&state, &tr, &authed, StatusCode::OK, None),
         Err(r) => r,
     }
 }
@@ -110,7 +113,7 @@ pub async fn check_code(authed: &Authed, code: &str, purpose: &'static str) -> R
     let address = authed.address();
     let gate = &authed.portal.gate;
     if let Err(secs) = gate.lockout.check(&authed.ip, &address) {
-        return Err((StatusCode::TOO_MANY_REQUESTS, text::locked_out(secs)).into_response());
+        return Err((StatusCode::TOO_MANY_REQUESTS, Locale::En.tr().t_count(text::LOCKED_OUT, secs, &[])).into_response());
     }
     let (account_id, code) = (authed.session.account_id.clone(), Zeroizing::new(code.to_string()));
     let now = u64::try_from(sigillo_core::clock::unix_now()).unwrap_or(0);
@@ -127,58 +130,61 @@ pub async fn check_code(authed: &Authed, code: &str, purpose: &'static str) -> R
             if locked {
                 gate.audit(&authed.ip, &address, "auth.lockout", json!({ "protocol": "web" })).await;
             }
-            Err((StatusCode::UNAUTHORIZED, text::BAD_CODE).into_response())
+            Err((StatusCode::UNAUTHORIZED, Locale::En.tr().t(text::BAD_CODE)).into_response())
         }
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "second factor check failed");
-            Err((StatusCode::SERVICE_UNAVAILABLE, text::UNAVAILABLE).into_response())
+            Err((StatusCode::SERVICE_UNAVAILABLE, Locale::En.tr().t(text::UNAVAILABLE)).into_response())
         }
         Err(e) => {
             tracing::warn!(error = %e, "second factor check failed");
-            Err((StatusCode::SERVICE_UNAVAILABLE, text::UNAVAILABLE).into_response())
+            Err((StatusCode::SERVICE_UNAVAILABLE, Locale::En.tr().t(text::UNAVAILABLE)).into_response())
         }
     }
 }
 
 pub async fn second_factor_submit(
     State(state): State<Arc<WebState>>,
+    tr: Tr,
     ip: ClientIp,
     headers: HeaderMap,
     Form(form): Form<FormPairs>,
 ) -> Response {
-    let authed = match guard::session(&state, &headers, ip, Stage::NeedsSecondFactor) {
+    let authed = match guard::session(&state, &tr, &headers, ip, Stage::NeedsSecondFactor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = guard::check_form(&state, &headers, &authed, &form) {
+    if let Err(r) = guard::check_form(&state, &tr, &headers, &authed, &form) {
         return r;
     }
     if let Err(refused) = check_code(&authed, field(&form, "code"), "sign_in").await {
         let status = refused.status();
-        let message = if status == StatusCode::TOO_MANY_REQUESTS { text::TOO_MANY } else { text::BAD_CODE };
-        return second_factor_page(&state, &authed, status, Some(message));
+        let message = tr.t(if status == StatusCode::TOO_MANY_REQUESTS { text::TOO_MANY } else { text::BAD_CODE });
+        return second_factor_page(&state, &tr, &authed, status, Some(&message));
     }
     match authed.portal.sessions.complete(&authed.cookie, Instant::now()) {
-        Ok(Some((cookie, _))) => (StatusCode::SEE_OTHER, [(header::SET_COOKIE, set_cookie(&cookie))], redirect("/account")).into_response(),
-        Ok(None) => redirect("/login"),
-        Err(e) => server_error(&state, "web sign-in: session", e),
+        Ok(Some((cookie, _))) => {
+            (StatusCode::SEE_OTHER, [(header::SET_COOKIE, set_cookie(&cookie))], redirect(&tr.link("/account"))).into_response()
+        }
+        Ok(None) => redirect(&tr.link("/login")),
+        Err(e) => server_error(&state, &tr, "web sign-in: session", e),
     }
 }
 
-pub async fn logout(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
+pub async fn logout(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
     let portal = match guard::portal(&state) {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let Some(cookie) = guard::session_cookie(&headers) else { return redirect("/login") };
-    let Some(session) = portal.sessions.get(&cookie, Instant::now()) else { return redirect("/login") };
+    let Some(cookie) = guard::session_cookie(&headers) else { return redirect(&tr.link("/login")) };
+    let Some(session) = portal.sessions.get(&cookie, Instant::now()) else { return redirect(&tr.link("/login")) };
     let authed = Authed { portal, cookie, session, ip: ip.0 };
-    if let Err(r) = guard::check_form(&state, &headers, &authed, &form) {
+    if let Err(r) = guard::check_form(&state, &tr, &headers, &authed, &form) {
         return r;
     }
     authed.portal.sessions.remove(&authed.cookie);
     authed.portal.sessions.sync().await;
     let address = authed.address();
     authed.portal.gate.audit(&authed.ip, &address, "session.end", json!({ "handle": authed.session.handle })).await;
-    (StatusCode::SEE_OTHER, [(header::SET_COOKIE, clear_cookie())], redirect("/login")).into_response()
+    (StatusCode::SEE_OTHER, [(header::SET_COOKIE, clear_cookie())], redirect(&tr.link("/login"))).into_response()
 }

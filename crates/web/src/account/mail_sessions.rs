@@ -9,6 +9,7 @@
 use super::guard::{self, Authed, status_page};
 use super::{FormPairs, field, text};
 use crate::html::escape;
+use crate::i18n::Tr;
 use crate::{ClientIp, WebState};
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -43,26 +44,26 @@ fn protocol_name(s: &LiveSession) -> &'static str {
 
 /// The page section: the note about app passwords when two-step sign-in is on, then the
 /// table of live mail sessions.
-pub fn section(authed: &Authed, totp_enabled: bool) -> String {
+pub fn section(tr: &Tr, authed: &Authed, totp_enabled: bool) -> String {
     let csrf = authed.csrf_field();
-    let mut b = format!("<section aria-labelledby=\"mail-sessions\"><h2 id=\"mail-sessions\">{}</h2>", text::MAIL_SESSIONS_TITLE);
+    let mut b = format!("<section aria-labelledby=\"mail-sessions\"><h2 id=\"mail-sessions\">{}</h2>", tr.h(text::MAIL_SESSIONS_TITLE));
     if totp_enabled {
-        b.push_str(&format!("<p id=\"mail-mfa-note\">{}</p>", text::MFA_MAIL_APPS_NOTE));
+        b.push_str(&format!("<p id=\"mail-mfa-note\">{}</p>", tr.h(text::MFA_MAIL_APPS_NOTE)));
     }
-    b.push_str(&format!("<p>{}</p>", text::MAIL_SESSIONS_NOTE));
+    b.push_str(&format!("<p>{}</p>", tr.h(text::MAIL_SESSIONS_NOTE)));
     let sessions = authed.portal.gate.connections.sessions(&authed.session.account_id);
     if sessions.is_empty() {
-        b.push_str(&format!("<p id=\"no-mail-sessions\">{}</p></section>", text::MAIL_SESSIONS_NONE));
+        b.push_str(&format!("<p id=\"no-mail-sessions\">{}</p></section>", tr.h(text::MAIL_SESSIONS_NONE)));
         return b;
     }
     b.push_str(&format!(
         "<table id=\"mail-session-list\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
          <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\"></th></tr></thead><tbody>",
-        text::PROTOCOL,
-        text::CLIENT_ADDRESS,
-        text::CLIENT_APP,
-        text::STARTED,
-        text::LAST_ACTIVITY
+        tr.h(text::PROTOCOL),
+        tr.h(text::CLIENT_ADDRESS),
+        tr.h(text::CLIENT_APP),
+        tr.h(text::STARTED),
+        tr.h(text::LAST_ACTIVITY)
     ));
     for s in &sessions {
         b.push_str(&format!(
@@ -75,7 +76,7 @@ pub fn section(authed: &Authed, totp_enabled: bool) -> String {
             app = escape(s.client_name.as_deref().unwrap_or("")),
             started = escape(&time_text(s.started)),
             active = escape(&time_text(s.last_activity)),
-            end = text::END_SESSION,
+            end = tr.h(text::END_SESSION),
         ));
     }
     b.push_str("</tbody></table></section>");
@@ -83,12 +84,12 @@ pub fn section(authed: &Authed, totp_enabled: bool) -> String {
 }
 
 /// `POST /account/mail-sessions/revoke`: ends one of the signed-in account's mail sessions.
-pub async fn revoke(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
-    let authed = match guard::session(&state, &headers, ip, Stage::Complete) {
+pub async fn revoke(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
+    let authed = match guard::session(&state, &tr, &headers, ip, Stage::Complete) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = guard::check_form(&state, &headers, &authed, &form) {
+    if let Err(r) = guard::check_form(&state, &tr, &headers, &authed, &form) {
         return r;
     }
     let connections = &authed.portal.gate.connections;
@@ -96,11 +97,11 @@ pub async fn revoke(State(state): State<Arc<WebState>>, ip: ClientIp, headers: H
     // Only a session of this account can be found, so no one can end another's session.
     let target = field(&form, "id").parse::<u64>().ok().and_then(|id| connections.sessions(account_id).into_iter().find(|s| s.id == id));
     let Some(target) = target else {
-        return status_page(&state, StatusCode::NOT_FOUND, text::MAIL_SESSIONS_TITLE, text::NOT_FOUND);
+        return status_page(&state, &tr, StatusCode::NOT_FOUND, text::MAIL_SESSIONS_TITLE, &tr.t(text::NOT_FOUND));
     };
     if !connections.revoke(account_id, target.id) {
         // It ended on its own between the lookup and now.
-        return status_page(&state, StatusCode::OK, text::MAIL_SESSIONS_TITLE, text::MAIL_SESSION_ENDED);
+        return status_page(&state, &tr, StatusCode::OK, text::MAIL_SESSIONS_TITLE, &tr.t(text::MAIL_SESSION_ENDED));
     }
     let details = json!({
         "kind": "mail",
@@ -111,7 +112,7 @@ pub async fn revoke(State(state): State<Arc<WebState>>, ip: ClientIp, headers: H
     });
     authed.portal.gate.audit(&authed.ip, &authed.address(), "session.revoke", details).await;
     if !connections.wait_closed(account_id, target.id, CLOSE_WAIT).await {
-        return status_page(&state, StatusCode::ACCEPTED, text::MAIL_SESSIONS_TITLE, text::MAIL_SESSION_ENDING);
+        return status_page(&state, &tr, StatusCode::ACCEPTED, text::MAIL_SESSIONS_TITLE, &tr.t(text::MAIL_SESSION_ENDING));
     }
-    status_page(&state, StatusCode::OK, text::MAIL_SESSIONS_TITLE, text::MAIL_SESSION_ENDED)
+    status_page(&state, &tr, StatusCode::OK, text::MAIL_SESSIONS_TITLE, &tr.t(text::MAIL_SESSION_ENDED))
 }

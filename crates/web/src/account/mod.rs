@@ -12,7 +12,11 @@
 //! - Every state-changing form carries the session's synchronizer CSRF token (checked in
 //!   constant time) and every POST must come from this origin (Origin or Referer header).
 //!
-//! All user-visible English text of this module is in [`text`], for translation.
+//! - The recovery address and its email verification are in [`recovery`].
+//!
+//! Every page is in the reader's language (`?lang=`, else `Accept-Language`, as on the trust
+//! pages; forms and links keep a chosen language): the text is in
+//! `locales/{en,it,ar,nb}/account.ftl`, named by the constants in [`text`].
 // Handlers answer with a Response on every path; an early-return page as the Err of a
 // helper is the same Response, so boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
@@ -21,11 +25,13 @@ pub mod guard;
 mod login;
 mod mail_sessions;
 mod pages;
+pub mod recovery;
 pub mod text;
 pub mod unlock;
 
 pub use guard::{Authed, SESSION_COOKIE};
 pub use login::check_code;
+pub use recovery::Outbox;
 
 use crate::WebState;
 use axum::Router;
@@ -48,11 +54,20 @@ pub struct Portal {
     pub kdf: KdfParams,
     /// Shown in authenticator apps next to the account name.
     pub issuer: String,
+    /// Where the server's own messages (recovery-address verification) go; `None`: the
+    /// recovery address cannot be set (the page says the server cannot do it now).
+    pub outbox: Option<Arc<dyn Outbox>>,
 }
 
 impl Portal {
     pub fn new(gate: Arc<LoginGate>, data: DataDir, kdf: KdfParams, hostname: &str) -> Self {
-        Portal { gate, sessions: WebSessions::default(), data, kdf, issuer: format!("Sigillo {hostname}") }
+        Portal { gate, sessions: WebSessions::default(), data, kdf, issuer: format!("Sigillo {hostname}"), outbox: None }
+    }
+
+    /// The outbound queue for the server's own messages (see [`Outbox`]).
+    pub fn with_outbox(mut self, outbox: Arc<dyn Outbox>) -> Self {
+        self.outbox = Some(outbox);
+        self
     }
 
     /// Brings back the web sessions stored before a restart and stores every later change
@@ -77,6 +92,8 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/account/sessions/revoke", post(pages::session_revoke))
         .route("/account/mail-sessions/revoke", post(mail_sessions::revoke))
         .route("/account/unlock", post(unlock::submit))
+        .route("/account/recovery", post(recovery::set))
+        .route("/account/recovery/verify", get(recovery::confirm_form).post(recovery::confirm))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }
 

@@ -6,7 +6,8 @@
 //! - A write needs a fresh second factor (within 5 minutes) when the admin has TOTP on.
 //! - Nothing here opens a mailbox: accounts are listed from the directory only.
 //!
-//! All user-visible English text of this module is in [`text`], for translation.
+//! The text is in `locales/{en,it,ar,nb}/admin.ftl`, named by the constants in [`text`];
+//! pages answer in the reader's language like every other page.
 // Handlers answer with a Response on every path; an early-return page as the Err of a
 // helper is the same Response, so boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
@@ -16,6 +17,7 @@ pub mod text;
 use crate::account::text as account_text;
 use crate::account::{Authed, FormPairs, field, guard};
 use crate::html::escape;
+use crate::i18n::Tr;
 use crate::{ClientIp, WebState};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, Query, State};
@@ -45,16 +47,18 @@ pub fn routes() -> Router<Arc<WebState>> {
         .layer(DefaultBodyLimit::max(16 * 1024))
 }
 
-fn page(state: &WebState, status: StatusCode, title: &str, body: &str) -> Response {
-    guard::html(state, status, title, body)
+/// An admin page in the reader's language; `title` is a message id.
+fn page(state: &WebState, tr: &Tr, status: StatusCode, title: &str, body: &str) -> Response {
+    guard::html_at(state, tr, "/admin", status, title, body)
 }
 
-fn message(state: &WebState, status: StatusCode, title: &str, text_: &str) -> Response {
-    page(state, status, title, &format!("<p role=\"alert\">{}</p><p><a href=\"/admin\">{}</a></p>", escape(text_), text::BACK))
+/// A page with one message (plain text, already translated) and a link back to /admin.
+fn message(state: &WebState, tr: &Tr, status: StatusCode, title: &str, text_: &str) -> Response {
+    page(state, tr, status, title, &format!("<p role=\"alert\">{}</p><p><a href=\"/admin\">{}</a></p>", escape(text_), tr.h(text::BACK)))
 }
 
-fn forbidden(state: &WebState) -> Response {
-    message(state, StatusCode::FORBIDDEN, account_text::FORBIDDEN_TITLE, text::FORBIDDEN)
+fn forbidden(state: &WebState, tr: &Tr) -> Response {
+    message(state, tr, StatusCode::FORBIDDEN, account_text::FORBIDDEN_TITLE, &tr.t(text::FORBIDDEN))
 }
 
 struct Access {
@@ -63,7 +67,7 @@ struct Access {
 }
 
 /// The signed-in account's current role (from the directory) and whether it has TOTP on.
-async fn access(state: &WebState, authed: &Authed) -> Result<Access, Response> {
+async fn access(state: &WebState, tr: &Tr, authed: &Authed) -> Result<Access, Response> {
     let (address, account_id) = (authed.address(), authed.session.account_id.clone());
     let found = authed
         .portal
@@ -76,77 +80,77 @@ async fn access(state: &WebState, authed: &Authed) -> Result<Access, Response> {
         .await;
     match found {
         Ok(Ok(a)) => Ok(a),
-        Ok(Err(e)) => Err(guard::server_error(state, "admin: role lookup", e)),
-        Err(e) => Err(guard::server_error(state, "admin: role lookup", e)),
+        Ok(Err(e)) => Err(guard::server_error(state, tr, "admin: role lookup", e)),
+        Err(e) => Err(guard::server_error(state, tr, "admin: role lookup", e)),
     }
 }
 
 /// Signed in with a role that may read /admin.
-async fn reader(state: &WebState, headers: &HeaderMap, ip: ClientIp) -> Result<(Authed, Access), Response> {
-    let authed = guard::session(state, headers, ip, Stage::Complete)?;
-    let access = access(state, &authed).await?;
+async fn reader(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp) -> Result<(Authed, Access), Response> {
+    let authed = guard::session(state, tr, headers, ip, Stage::Complete)?;
+    let access = access(state, tr, &authed).await?;
     if !access.role.may_read_admin() {
         tracing::info!(account = authed.address(), "refused /admin to a user");
-        return Err(forbidden(state));
+        return Err(forbidden(state, tr));
     }
     Ok((authed, access))
 }
 
 /// Signed in as an admin, form from this origin with its CSRF token, second factor fresh
 /// when the admin has one.
-async fn writer(state: &WebState, headers: &HeaderMap, ip: ClientIp, form: &FormPairs) -> Result<Authed, Response> {
-    let (authed, access) = reader(state, headers, ip).await?;
+async fn writer(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp, form: &FormPairs) -> Result<Authed, Response> {
+    let (authed, access) = reader(state, tr, headers, ip).await?;
     if !access.role.may_write_admin() {
         tracing::info!(account = authed.address(), "refused an admin write to an auditor");
-        return Err(forbidden(state));
+        return Err(forbidden(state, tr));
     }
-    guard::check_form(state, headers, &authed, form)?;
+    guard::check_form(state, tr, headers, &authed, form)?;
     if access.mfa_on && !authed.session.mfa_fresh {
-        return Err(page(state, StatusCode::FORBIDDEN, text::REAUTH_TITLE, &reauth_form(&authed)));
+        return Err(page(state, tr, StatusCode::FORBIDDEN, text::REAUTH_TITLE, &reauth_form(tr, &authed)));
     }
     Ok(authed)
 }
 
-fn reauth_form(authed: &Authed) -> String {
+fn reauth_form(tr: &Tr, authed: &Authed) -> String {
     format!(
         "<p>{note}</p><form method=\"post\" action=\"/admin/reauth\">{csrf}\
          <p><label for=\"code\">{code}</label><br><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" required maxlength=\"64\"></p>\
          <p><button type=\"submit\">{confirm}</button></p></form>",
-        note = text::REAUTH_NOTE,
+        note = tr.h(text::REAUTH_NOTE),
         csrf = authed.csrf_field(),
-        code = text::CODE,
-        confirm = text::CONFIRM,
+        code = tr.h(text::CODE),
+        confirm = tr.h(text::CONFIRM),
     )
 }
 
-pub async fn console(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap) -> Response {
-    let (authed, access) = match reader(&state, &headers, ip).await {
+pub async fn console(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap) -> Response {
+    let (authed, access) = match reader(&state, &tr, &headers, ip).await {
         Ok(r) => r,
         Err(r) => return r,
     };
     let listed = authed.portal.gate.directories.run(|dir| Ok::<_, AuthError>((dir.list_domains()?, dir.list_accounts()?))).await;
     let (domains, accounts) = match listed {
         Ok(Ok(l)) => l,
-        Ok(Err(e)) => return guard::server_error(&state, "admin console", e),
-        Err(e) => return guard::server_error(&state, "admin console", e),
+        Ok(Err(e)) => return guard::server_error(&state, &tr, "admin console", e),
+        Err(e) => return guard::server_error(&state, &tr, "admin console", e),
     };
-    let mut b = format!("<p>{}</p><p><a href=\"/admin/audit\">{}</a></p>", text::NOTE, text::VIEW_AUDIT);
+    let mut b = format!("<p>{}</p><p><a href=\"/admin/audit\">{}</a></p>", tr.h(text::NOTE), tr.h(text::VIEW_AUDIT));
     b.push_str(&format!(
         "<section aria-labelledby=\"domains\"><h2 id=\"domains\">{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        text::DOMAINS,
-        text::DOMAIN,
-        text::ACCOUNTS
+        tr.h(text::DOMAINS),
+        tr.h(text::DOMAIN),
+        tr.h(text::ACCOUNTS)
     ));
     for (name, count) in &domains {
         b.push_str(&format!("<tr><td><bdi>{}</bdi></td><td>{count}</td></tr>", escape(name)));
     }
     b.push_str(&format!(
         "</tbody></table></section><section aria-labelledby=\"accounts\"><h2 id=\"accounts\">{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        text::ACCOUNTS,
-        text::ACCOUNT,
-        text::ROLE,
-        text::QUOTA,
-        text::CERTIFIED
+        tr.h(text::ACCOUNTS),
+        tr.h(text::ACCOUNT),
+        tr.h(text::ROLE),
+        tr.h(text::QUOTA),
+        tr.h(text::CERTIFIED)
     ));
     for a in &accounts {
         b.push_str(&format!(
@@ -154,7 +158,7 @@ pub async fn console(State(state): State<Arc<WebState>>, ip: ClientIp, headers: 
             escape(&a.address),
             escape(&a.role),
             a.quota,
-            if a.certified { text::YES } else { text::NO }
+            tr.h(if a.certified { text::YES } else { text::NO })
         ));
     }
     b.push_str("</tbody></table></section>");
@@ -163,8 +167,8 @@ pub async fn console(State(state): State<Arc<WebState>>, ip: ClientIp, headers: 
         if access.mfa_on && !authed.session.mfa_fresh {
             b.push_str(&format!(
                 "<section aria-labelledby=\"reauth\"><h2 id=\"reauth\">{}</h2>{}</section>",
-                text::REAUTH_TITLE,
-                reauth_form(&authed)
+                tr.h(text::REAUTH_TITLE),
+                reauth_form(&tr, &authed)
             ));
         }
         let roles: String = Role::ALL.iter().map(|r| format!("<option value=\"{r}\">{r}</option>", r = r.as_str())).collect();
@@ -179,18 +183,18 @@ pub async fn console(State(state): State<Arc<WebState>>, ip: ClientIp, headers: 
              <p><label for=\"q-address\">{account}</label><br><input id=\"q-address\" name=\"address\" type=\"email\" required maxlength=\"320\"></p>\
              <p><label for=\"q-quota\">{quota}</label><br><input id=\"q-quota\" name=\"quota\" inputmode=\"numeric\" required></p>\
              <p><button type=\"submit\">{set}</button></p></form></section>",
-            title = text::CREATE_TITLE,
-            address = text::ADDRESS,
-            password = text::INITIAL_PASSWORD,
-            role = text::ROLE,
-            quota = text::QUOTA,
-            create = text::CREATE,
-            qtitle = text::QUOTA_TITLE,
-            account = text::ACCOUNT,
-            set = text::SET_QUOTA,
+            title = tr.h(text::CREATE_TITLE),
+            address = tr.h(text::ADDRESS),
+            password = tr.h(text::INITIAL_PASSWORD),
+            role = tr.h(text::ROLE),
+            quota = tr.h(text::QUOTA),
+            create = tr.h(text::CREATE),
+            qtitle = tr.h(text::QUOTA_TITLE),
+            account = tr.h(text::ACCOUNT),
+            set = tr.h(text::SET_QUOTA),
         ));
     }
-    page(&state, StatusCode::OK, text::TITLE, &b)
+    page(&state, &tr, StatusCode::OK, text::TITLE, &b)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -205,8 +209,14 @@ fn non_empty(v: &Option<String>) -> Option<String> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty() && s.len() <= 512).map(str::to_string)
 }
 
-pub async fn audit_log(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Query(q): Query<AuditQuery>) -> Response {
-    let (authed, _) = match reader(&state, &headers, ip).await {
+pub async fn audit_log(
+    State(state): State<Arc<WebState>>,
+    tr: Tr,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    let (authed, _) = match reader(&state, &tr, &headers, ip).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -230,13 +240,17 @@ pub async fn audit_log(State(state): State<Arc<WebState>>, ip: ClientIp, headers
         .await;
     let (rows, chain, total) = match read {
         Ok(Ok(r)) => r,
-        Ok(Err(e)) => return guard::server_error(&state, "audit log view", e),
-        Err(e) => return guard::server_error(&state, "audit log view", e),
+        Ok(Err(e)) => return guard::server_error(&state, &tr, "audit log view", e),
+        Err(e) => return guard::server_error(&state, &tr, "audit log view", e),
     };
     let value = |v: &Option<String>| escape(v.as_deref().unwrap_or(""));
     let mut b = match chain {
-        Ok(()) => format!("<p id=\"chain\" role=\"status\">{} {}</p>", text::CHAIN_OK, escape(&text::entries(total))),
-        Err(e) => format!("<p id=\"chain\" role=\"alert\">{} {}</p>", text::CHAIN_BROKEN, escape(&e.to_string())),
+        Ok(()) => format!(
+            "<p id=\"chain\" role=\"status\">{} {}</p>",
+            tr.h(text::CHAIN_OK),
+            escape(&tr.t_count(text::ENTRIES, total as u64, &[]))
+        ),
+        Err(e) => format!("<p id=\"chain\" role=\"alert\">{} {}</p>", tr.h(text::CHAIN_BROKEN), escape(&e.to_string())),
     };
     b.push_str(&format!(
         "<form method=\"get\" action=\"/admin/audit\"><p>\
@@ -244,12 +258,14 @@ pub async fn audit_log(State(state): State<Arc<WebState>>, ip: ClientIp, headers
          <label for=\"action\">{action}</label> <input id=\"action\" name=\"action\" value=\"{vc}\"> \
          <label for=\"target\">{target}</label> <input id=\"target\" name=\"target\" value=\"{vt}\"> \
          <label for=\"limit\">{limit}</label> <input id=\"limit\" name=\"limit\" inputmode=\"numeric\" value=\"{vl}\"> \
-         <button type=\"submit\">{filter}</button></p></form>",
-        actor = text::ACTOR,
-        action = text::ACTION,
-        target = text::TARGET,
-        limit = text::LIMIT,
-        filter = text::FILTER,
+         {lang}<button type=\"submit\">{filter}</button></p></form>",
+        // A GET form replaces the action's query: the chosen language rides along as a field.
+        lang = if tr.explicit { format!("<input type=\"hidden\" name=\"lang\" value=\"{}\">", tr.locale.code()) } else { String::new() },
+        actor = tr.h(text::ACTOR),
+        action = tr.h(text::ACTION),
+        target = tr.h(text::TARGET),
+        limit = tr.h(text::LIMIT),
+        filter = tr.h(text::FILTER),
         va = value(&filter.actor),
         vc = value(&filter.action),
         vt = value(&filter.target),
@@ -257,7 +273,7 @@ pub async fn audit_log(State(state): State<Arc<WebState>>, ip: ClientIp, headers
     ));
     b.push_str(&format!(
         "<table id=\"audit\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        text::TIME, text::ACTOR, text::ACTION_COLUMN, text::TARGET, text::CLIENT, text::DETAILS
+        tr.h(text::TIME), tr.h(text::ACTOR), tr.h(text::ACTION_COLUMN), tr.h(text::TARGET), tr.h(text::CLIENT), tr.h(text::DETAILS)
     ));
     for e in &rows {
         let when = time::OffsetDateTime::from_unix_timestamp(e.time)
@@ -275,25 +291,37 @@ pub async fn audit_log(State(state): State<Arc<WebState>>, ip: ClientIp, headers
             escape(&e.details)
         ));
     }
-    b.push_str(&format!("</tbody></table><p><a href=\"/admin\">{}</a></p>", text::BACK));
-    page(&state, StatusCode::OK, text::AUDIT_TITLE, &b)
+    b.push_str(&format!("</tbody></table><p><a href=\"/admin\">{}</a></p>", tr.h(text::BACK)));
+    page(&state, &tr, StatusCode::OK, text::AUDIT_TITLE, &b)
 }
 
 fn parse_quota(text_: &str) -> Option<u64> {
     text_.trim().parse::<u64>().ok()
 }
 
-pub async fn create_account(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
-    let authed = match writer(&state, &headers, ip, &form).await {
+pub async fn create_account(
+    State(state): State<Arc<WebState>>,
+    tr: Tr,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<FormPairs>,
+) -> Response {
+    let authed = match writer(&state, &tr, &headers, ip, &form).await {
         Ok(a) => a,
         Err(r) => return r,
     };
     let Ok(address) = field(&form, "address").trim().parse::<sigillo_core::Address>() else {
-        return message(&state, StatusCode::BAD_REQUEST, text::CREATE_TITLE, &format!("{} {}", text::FAILED, text::ADDRESS));
+        return message(
+            &state,
+            &tr,
+            StatusCode::BAD_REQUEST,
+            text::CREATE_TITLE,
+            &format!("{} {}", tr.t(text::FAILED), tr.t(text::ADDRESS)),
+        );
     };
     let role = Role::parse(field(&form, "role")).as_str().to_string();
     let Some(quota) = parse_quota(field(&form, "quota")) else {
-        return message(&state, StatusCode::BAD_REQUEST, text::CREATE_TITLE, text::BAD_QUOTA);
+        return message(&state, &tr, StatusCode::BAD_REQUEST, text::CREATE_TITLE, &tr.t(text::BAD_QUOTA));
     };
     let password = Zeroizing::new(field(&form, "password").as_bytes().to_vec());
     let (data, kdf, actor) = (authed.portal.data.clone(), authed.portal.kdf, authed.address());
@@ -311,28 +339,34 @@ pub async fn create_account(State(state): State<Arc<WebState>>, ip: ClientIp, he
             authed.portal.gate.audit(&authed.ip, &authed.address(), "admin.account_create", details).await;
             let body = format!(
                 "<p role=\"status\">{} <code id=\"recovery-code\">{}</code></p><p><a href=\"/admin\">{}</a></p>",
-                text::CREATED,
+                tr.h(text::CREATED),
                 escape(&c.recovery_code),
-                text::BACK
+                tr.h(text::BACK)
             );
-            page(&state, StatusCode::OK, text::CREATE_TITLE, &body)
+            page(&state, &tr, StatusCode::OK, text::CREATE_TITLE, &body)
         }
         Ok(Err(e @ (AuthError::InvalidInput(_) | AuthError::Store(_)))) => {
-            message(&state, StatusCode::BAD_REQUEST, text::CREATE_TITLE, &format!("{} {e}", text::FAILED))
+            message(&state, &tr, StatusCode::BAD_REQUEST, text::CREATE_TITLE, &format!("{} {e}", tr.t(text::FAILED)))
         }
-        Ok(Err(e)) => guard::server_error(&state, "admin: create account", e),
-        Err(e) => guard::server_error(&state, "admin: create account", e),
+        Ok(Err(e)) => guard::server_error(&state, &tr, "admin: create account", e),
+        Err(e) => guard::server_error(&state, &tr, "admin: create account", e),
     }
 }
 
-pub async fn set_quota(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
-    let authed = match writer(&state, &headers, ip, &form).await {
+pub async fn set_quota(
+    State(state): State<Arc<WebState>>,
+    tr: Tr,
+    ip: ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<FormPairs>,
+) -> Response {
+    let authed = match writer(&state, &tr, &headers, ip, &form).await {
         Ok(a) => a,
         Err(r) => return r,
     };
     let address = field(&form, "address").trim().to_lowercase();
     let Some(quota) = parse_quota(field(&form, "quota")) else {
-        return message(&state, StatusCode::BAD_REQUEST, text::QUOTA_TITLE, text::BAD_QUOTA);
+        return message(&state, &tr, StatusCode::BAD_REQUEST, text::QUOTA_TITLE, &tr.t(text::BAD_QUOTA));
     };
     let (actor, ip) = (authed.address(), authed.ip.clone());
     let set = authed
@@ -352,29 +386,29 @@ pub async fn set_quota(State(state): State<Arc<WebState>>, ip: ClientIp, headers
         })
         .await;
     match set {
-        Ok(Ok(())) => message(&state, StatusCode::OK, text::QUOTA_TITLE, text::QUOTA_SET),
+        Ok(Ok(())) => message(&state, &tr, StatusCode::OK, text::QUOTA_TITLE, &tr.t(text::QUOTA_SET)),
         Ok(Err(e @ AuthError::Store(sigillo_store::StoreError::NotFound(_)))) => {
-            message(&state, StatusCode::NOT_FOUND, text::QUOTA_TITLE, &format!("{} {e}", text::FAILED))
+            message(&state, &tr, StatusCode::NOT_FOUND, text::QUOTA_TITLE, &format!("{} {e}", tr.t(text::FAILED)))
         }
-        Ok(Err(e)) => guard::server_error(&state, "admin: quota", e),
-        Err(e) => guard::server_error(&state, "admin: quota", e),
+        Ok(Err(e)) => guard::server_error(&state, &tr, "admin: quota", e),
+        Err(e) => guard::server_error(&state, &tr, "admin: quota", e),
     }
 }
 
-pub async fn reauth(State(state): State<Arc<WebState>>, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
-    let (authed, access) = match reader(&state, &headers, ip).await {
+pub async fn reauth(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
+    let (authed, access) = match reader(&state, &tr, &headers, ip).await {
         Ok(r) => r,
         Err(r) => return r,
     };
     if !access.role.may_write_admin() {
-        return forbidden(&state);
+        return forbidden(&state, &tr);
     }
-    if let Err(r) = guard::check_form(&state, &headers, &authed, &form) {
+    if let Err(r) = guard::check_form(&state, &tr, &headers, &authed, &form) {
         return r;
     }
     if let Err(refused) = crate::account::check_code(&authed, field(&form, "code"), "admin_reauth").await {
-        return message(&state, refused.status(), text::REAUTH_TITLE, text::BAD_CODE);
+        return message(&state, &tr, refused.status(), text::REAUTH_TITLE, &tr.t(text::BAD_CODE));
     }
     authed.portal.sessions.refresh_mfa(&authed.cookie, Instant::now());
-    guard::redirect("/admin")
+    guard::redirect(&tr.link("/admin"))
 }

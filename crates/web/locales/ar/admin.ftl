@@ -1,0 +1,51 @@
+# لوحة الإدارة (العربية).
+
+admin-title = الإدارة
+admin-audit-title = سجل التدقيق
+admin-forbidden = دورك لا يسمح بهذا الإجراء.
+admin-note = يدير المسؤولون النطاقات والحسابات والحصص. لا يستطيع أحد هنا قراءة البريد: كل صندوق بريد لا يُفتح إلا بمفاتيح صاحبه.
+admin-domains = النطاقات
+admin-domain = النطاق
+admin-accounts = الحسابات
+admin-account = الحساب
+admin-role = الدور
+admin-quota = الحصة (بالبايت، 0 لعدم التقييد)
+admin-certified = البريد المسجَّل
+admin-yes = نعم
+admin-no = لا
+admin-create-title = إنشاء حساب
+admin-address = العنوان
+admin-initial-password = كلمة المرور الأولية
+admin-create = إنشاء الحساب
+admin-created = أُنشئ الحساب. سلِّم صاحبه رمز الاسترداد هذا، فهو لا يظهر إلا الآن، وهو السبيل الوحيد لإعادة تعيين كلمة المرور دون فقدان البريد:
+admin-quota-title = تعيين حصة
+admin-set-quota = تعيين الحصة
+admin-quota-set = عُيِّنت الحصة.
+admin-bad-quota = يجب أن تكون الحصة عددًا صحيحًا من البايتات.
+admin-reauth-title = أكِّد هويتك
+admin-reauth-note = تتطلب التغييرات الإدارية رمزًا من تطبيق المصادقة أُدخل خلال الدقائق الخمس الأخيرة.
+admin-code = الرمز
+admin-confirm = تأكيد
+admin-bad-code = الرمز خاطئ أو منتهي الصلاحية أو مستخدم من قبل.
+admin-view-audit = سجل التدقيق
+admin-filter = تصفية
+admin-actor = المنفِّذ
+admin-action = الإجراء (أو بادئته، مثل auth)
+admin-action-column = الإجراء
+admin-target = الهدف
+admin-limit = عدد القيود
+admin-time = الوقت
+admin-client = العميل
+admin-details = التفاصيل
+admin-chain-ok = سلسلة البصمات سليمة:
+admin-chain-broken = سلسلة البصمات مكسورة:
+admin-entries = { $plural ->
+    [zero] لا قيود
+    [one] قيد واحد
+    [two] قيدان
+    [few] { $count } قيود
+    [many] { $count } قيدًا
+   *[other] { $count } قيد
+}
+admin-back = العودة إلى الإدارة
+admin-failed = تعذَّر ذلك:

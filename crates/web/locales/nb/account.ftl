@@ -1,0 +1,118 @@
+# Innlogging og /account (norsk bokmål).
+
+## Innlogging
+account-sign-in-title = Logg inn
+account-address = E-postadresse
+account-password = Passord
+account-sign-in = Logg inn
+account-fill-both = Skriv inn adressen og passordet ditt.
+account-bad-credentials = Feil adresse eller passord.
+account-too-many = For mange mislykkede forsøk. Prøv igjen senere.
+account-locked-out = { $plural ->
+    [one] For mange mislykkede forsøk. Prøv igjen om { $count } sekund.
+   *[other] For mange mislykkede forsøk. Prøv igjen om { $count } sekunder.
+}
+account-second-factor-title = Andre faktor
+account-second-factor-intro = Skriv inn den sekssifrede koden fra autentiseringsappen, eller en av gjenopprettingskodene dine.
+account-code = Kode
+account-verify = Bekreft
+account-bad-code = Koden er feil, utløpt eller allerede brukt.
+account-forbidden-title = Ingen tilgang
+account-csrf-refused = Dette skjemaet kom ikke fra dette nettstedet, eller det er utløpt. Last inn siden på nytt og prøv igjen.
+account-unavailable-title = Midlertidig utilgjengelig
+account-unavailable = Serveren kan ikke gjøre dette akkurat nå. Prøv igjen om litt.
+account-back = Tilbake til kontoen din
+account-not-found = Elementet finnes ikke.
+
+## /account
+account-nav = Kontoen din
+account-title = Kontoen din
+account-signed-in-as = Logget inn som
+account-admin-link = Administrasjon
+account-sign-out = Logg ut
+
+account-password-title = Passord
+account-password-note = Passordet låser opp den krypterte postkassen din. Når du endrer det, pakkes bare postkassenøkkelen inn på nytt; ingen e-post krypteres om. Dine andre nettøkter logges ut.
+account-current-password = Nåværende passord
+account-new-password = Nytt passord (minst 8 tegn)
+account-confirm-password = Gjenta det nye passordet
+account-change-password = Endre passord
+account-passwords-differ = De to nye passordene er ikke like.
+account-password-changed = Passordet er endret. Bruk det nye i e-postprogrammer som ikke bruker et app-passord.
+account-wrong-current-password = Det nåværende passordet er feil.
+
+account-mfa-title = Totrinnsinnlogging
+account-mfa-on = Totrinnsinnlogging er på (autentiseringsapp).
+account-mfa-off = Totrinnsinnlogging er av. Slå den på for å beskytte denne siden med en kode fra en autentiseringsapp.
+account-mfa-enable = Slå på totrinnsinnlogging
+account-mfa-disable = Slå av totrinnsinnlogging
+account-mfa-enrol-intro = Legg til denne nøkkelen i autentiseringsappen (skriv inn hemmeligheten, eller åpne otpauth-lenken på telefonen), og skriv så inn koden den viser.
+account-mfa-qr = QR-kode for autentiseringsnøkkelen
+account-mfa-secret = Hemmelighet:
+account-mfa-uri = Lenke:
+account-mfa-confirm = Bekreft og slå på
+account-mfa-enabled = Totrinnsinnlogging er på.
+account-mfa-disabled = Totrinnsinnlogging er av.
+account-mfa-already-on = Totrinnsinnlogging er allerede på. Slå den av først for å registrere en ny app.
+account-recovery-note = Disse gjenopprettingskodene vises bare nå. Hver av dem logger deg inn én gang hvis du mister telefonen. Oppbevar dem på et trygt sted.
+account-recovery-left = { $plural ->
+    [one] { $count } gjenopprettingskode igjen.
+   *[other] { $count } gjenopprettingskoder igjen.
+}
+
+account-apps-title = App-passord
+account-apps-note = E-postprogrammer (IMAP, POP3, SMTP) logger inn med et app-passord som bare gjelder protokollene du velger, og som kan trekkes tilbake for seg.
+account-label = Navn
+account-scopes = Protokoller
+account-created = Opprettet
+account-revoke = Trekk tilbake
+account-apps-create = Opprett app-passord
+account-apps-created = Nytt app-passord
+account-apps-revoked = App-passordet er trukket tilbake; e-postprogrammer som bruker det, kan ikke lenger logge inn.
+account-shown-once = Det vises bare nå: kopier det inn i e-postprogrammet ditt.
+
+account-sessions-title = Nettøkter
+account-client = Klient
+account-started = Startet
+account-this-session = denne
+account-session-revoked = Økten er logget ut.
+
+## Gjenopprettingsadresse og bekreftelse per e-post
+account-recovery-title = Gjenopprettingsadresse
+account-recovery-intro = En adresse utenfor denne serveren der du kan nås hvis du mister tilgangen til kontoen. Den gjelder først når du har bekreftet den med lenken vi sender dit.
+account-recovery-none = Ingen gjenopprettingsadresse er satt.
+account-recovery-pending = { $address } venter på bekreftelse: åpne lenken vi sendte dit (gyldig i 24 timer).
+account-recovery-verified = { $address } er bekreftet.
+account-recovery-field = Gjenopprettingsadresse
+account-recovery-save = Lagre og send bekreftelseslenke
+account-recovery-sent = Vi har sendt en bekreftelseslenke til { $address }. Den virker én gang, i 24 timer. Til du åpner den, er adressen ikke bekreftet.
+account-recovery-bad-address = Dette er ikke en brukbar e-postadresse.
+account-recovery-own-address = Velg en annen adresse enn kontoens egen.
+account-recovery-rate-limited = For mange bekreftelsesmeldinger den siste timen. Prøv igjen senere.
+account-recovery-confirm-title = Bekreft gjenopprettingsadressen
+account-recovery-confirm-intro = Bekreft at { $address } er gjenopprettingsadressen til denne kontoen.
+account-recovery-confirm = Bekreft
+account-recovery-confirmed = Gjenopprettingsadressen din, { $address }, er bekreftet.
+account-recovery-token-invalid = Denne bekreftelseslenken er ikke gyldig: den er allerede brukt, erstattet av en nyere eller kopiert ufullstendig. Angi adressen på nytt for å få en ny lenke.
+account-recovery-token-expired = Denne bekreftelseslenken er utløpt. Angi adressen på nytt for å få en ny lenke.
+account-recovery-mail-subject = Bekreft gjenopprettingsadressen din
+account-recovery-mail-intro = Noen logget inn som { $account } på { $host } og oppga denne adressen som kontoens gjenopprettingsadresse.
+account-recovery-mail-action = For å bekrefte den, åpne denne lenken innen 24 timer mens du er logget inn på kontoen:
+account-recovery-mail-ignore = Hvis det ikke var deg, kan du se bort fra denne meldingen: adressen blir ikke brukt, og ingen kan logge inn med denne lenken.
+
+## Økter fra e-postprogrammer; med totrinnsinnlogging trengs app-passord; økt låst etter omstart
+account-mail-sessions-title = Økter fra e-postprogrammer
+account-mail-sessions-note = E-postprogrammer som er tilkoblet nå over IMAP, POP3 eller SMTP. Avslutter du en økt, kobles programmet fra med en gang; for å holde det ute må du også trekke tilbake app-passordet eller bytte passord.
+account-mail-sessions-none = Ingen e-postprogrammer er tilkoblet.
+account-protocol = Protokoll
+account-client-address = Adresse
+account-client-app = Program
+account-last-activity = Sist aktiv
+account-end-session = Avslutt økten
+account-mail-session-ended = Økten ble avsluttet, og programmet ble koblet fra.
+account-mail-session-ending = Økten blir avsluttet; programmet kobles fra om et øyeblikk.
+account-mfa-mail-apps-note = Når totrinnsinnlogging er på, godtar ikke e-postprogrammer (IMAP, POP3, SMTP) lenger kontopassordet ditt, fordi de ikke kan be om en kode. Lag et app-passord for hvert e-postprogram nedenfor og bruk det i stedet.
+account-locked-title = Postkassen er låst
+account-locked-note = Tjeneren er startet på nytt siden du logget inn. Du er fortsatt innlogget, men nøkkelen til postkassen er ikke lenger i minnet: skriv inn passordet for å låse den opp for denne økten. Innstillinger og økter virker uten; å lage app-passord og eksportere e-post krever den.
+account-unlock = Lås opp
+account-unlocked = Postkassen er låst opp for denne økten.
