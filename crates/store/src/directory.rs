@@ -243,6 +243,31 @@ impl Directory {
         Ok(())
     }
 
+    /// The first step of deleting an account (crypto-shredding): in one transaction, its key
+    /// slots (password, recovery, app passwords: the only wrapped copies of its keys), its
+    /// second factor and recovery codes, its settings, the aliases pointing at it, and
+    /// the account row itself. `secure_delete` overwrites the freed pages. The audit log is
+    /// a separate table and keeps every entry about the account.
+    pub fn shred_account(&self, account_id: &str) -> Result<()> {
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM key_slots WHERE account_id = ?1", [account_id])?;
+        tx.execute("DELETE FROM mfa_totp WHERE account_id = ?1", [account_id])?;
+        tx.execute("DELETE FROM mfa_recovery WHERE account_id = ?1", [account_id])?;
+        tx.execute("DELETE FROM account_settings WHERE account_id = ?1", [account_id])?;
+        tx.execute("DELETE FROM aliases WHERE target = (SELECT address FROM accounts WHERE id = ?1)", [account_id])?;
+        if tx.execute("DELETE FROM accounts WHERE id = ?1", [account_id])? != 1 {
+            return Err(StoreError::NotFound(format!("account {account_id}")));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many accounts have the `admin` role.
+    pub fn count_admins(&self) -> Result<usize> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM accounts WHERE role = 'admin'", [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// The account that receives mail for `address`: the account itself, or the target of
     /// an alias.
     pub fn recipient(&self, address: &str) -> Result<Option<AccountRecord>> {

@@ -13,6 +13,8 @@
 // helper is the same Response, so boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
 
+mod delete;
+mod export;
 pub mod guard;
 mod login;
 mod pages;
@@ -63,6 +65,8 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/account/app-passwords", post(pages::app_password_create))
         .route("/account/app-passwords/revoke", post(pages::app_password_revoke))
         .route("/account/sessions/revoke", post(pages::session_revoke))
+        .route("/account/export", get(export::page).post(export::download))
+        .route("/account/delete", get(delete::page).post(delete::submit))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }
 

@@ -78,3 +78,28 @@ pub fn locked_out(secs: u64) -> String {
 pub fn recovery_left(n: usize) -> String {
     format!("{n} recovery codes left.")
 }
+
+// ---- Mailbox export and account deletion (/account/export, /account/delete) ----
+
+pub const DATA_TITLE: &str = "Your data";
+pub const EXPORT_TITLE: &str = "Export your mail";
+pub const EXPORT_LINK: &str = "Download all your mail (mbox)";
+pub const EXPORT_NOTE: &str = "Download every message of every folder as one mbox file (the mboxrd format that Thunderbird, mutt and most mail programs import). Your mail is decrypted only in the server's memory while it is sent to you; no decrypted copy is written to disk. The file is not encrypted: keep it somewhere safe.";
+pub const EXPORT_SUBMIT: &str = "Download mbox";
+
+pub const DELETE_TITLE: &str = "Delete your account";
+pub const DELETE_LINK: &str = "Delete your account";
+pub const DELETE_WHAT: &str = "Deleting your account crypto-shreds it. First the keys that decrypt your mailbox are destroyed: your password, recovery code and app passwords, and your two-step sign-in. Then your mailbox file and any mail waiting for you are deleted, and you are signed out everywhere.";
+pub const DELETE_IRRECOVERABLE: &str = "This cannot be undone. Nobody, not even the administrators, can recover your mail afterwards: without the keys the encrypted data is unreadable. Server backups made before today still hold the encrypted mailbox, but not the keys to open it; they age out as the backup retention rotates them.";
+pub const DELETE_AUDIT_NOTE: &str = "The security log keeps a record that this account was deleted, and when.";
+pub const DELETE_EXPORT_FIRST: &str = "Want to keep your mail? Export it first.";
+pub const DELETE_CONFIRM_LABEL: &str = "Type your email address to confirm";
+pub const DELETE_TOTP_LABEL: &str = "Code from your authenticator app";
+pub const DELETE_SUBMIT: &str = "Delete my account for good";
+pub const DELETE_WRONG_CONFIRMATION: &str = "The address you typed does not match this account. Nothing was deleted.";
+pub const DELETE_WRONG_PASSWORD: &str = "The current password is wrong. Nothing was deleted.";
+pub const DELETE_WRONG_CODE: &str = "That code is wrong, expired or already used. Nothing was deleted.";
+pub const DELETE_LAST_ADMIN: &str =
+    "You are the only administrator of this server, so this account cannot be deleted. Make another account an administrator first.";
+pub const DELETED_TITLE: &str = "Account deleted";
+pub const DELETED: &str = "Your account was deleted: its keys were destroyed first, then its mail. You have been signed out.";
