@@ -490,6 +490,49 @@ mod tests {
     }
 
     #[test]
+    fn shredding_removes_slots_second_factor_and_aliases_but_keeps_the_audit_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Key32::generate().unwrap();
+        let mut d = Directory::create(&dir.path().join("d.db"), &key).unwrap();
+        d.add_domain("example.org").unwrap();
+        let account = |id: &str, address: &str, role: &str| NewAccount {
+            id: id.into(),
+            address: address.into(),
+            domain: "example.org".into(),
+            role: role.into(),
+            certified: false,
+            quota: 0,
+            sealing_public_key: vec![1],
+        };
+        let keys = sigillo_crypto::AccountKeys::generate().unwrap();
+        let slot = |kind| NewSlot {
+            kind,
+            label: String::new(),
+            scopes: String::new(),
+            slot: KeySlot::wrap(&keys, b"pw", sigillo_crypto::slots::KdfParams::OWASP_MINIMUM, b"a1").unwrap(),
+        };
+        d.create_account(&account("a1", "alice@example.org", "admin"), &[slot(SlotKind::Password), slot(SlotKind::App)]).unwrap();
+        d.create_account(&account("b1", "bob@example.org", "user"), &[slot(SlotKind::Password)]).unwrap();
+        d.add_alias("postmaster@example.org", "alice@example.org").unwrap();
+        d.begin_totp("a1", "JBSWY3DPEHPK3PXP").unwrap();
+        d.audit("cli", "account.create", "alice@example.org", "").unwrap();
+        assert_eq!(d.count_admins().unwrap(), 1);
+
+        d.shred_account("a1").unwrap();
+        assert!(d.account("alice@example.org").unwrap().is_none());
+        assert!(d.slots("a1").unwrap().is_empty(), "no key slot left");
+        assert!(d.totp("a1").unwrap().is_none());
+        assert!(d.list_aliases().unwrap().is_empty());
+        assert_eq!(d.count_admins().unwrap(), 0);
+        assert_eq!(d.slots("b1").unwrap().len(), 1, "other accounts untouched");
+        assert_eq!(d.audit_entries().unwrap().len(), 1, "the audit log outlives the account");
+        assert!(matches!(d.shred_account("a1"), Err(StoreError::NotFound(_))));
+        drop(d);
+        let d = Directory::open(&dir.path().join("d.db"), &key).unwrap();
+        assert!(d.account("alice@example.org").unwrap().is_none(), "committed");
+    }
+
+    #[test]
     fn an_account_language_is_kept_and_goes_with_the_account() {
         let dir = tempfile::tempdir().unwrap();
         let key = Key32::generate().unwrap();

@@ -67,10 +67,10 @@ mod tests {
     fn walks_every_mailbox_in_batches() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = MailStore::create(&dir.path().join("m.db"), &Key32::generate().unwrap(), "a1").unwrap();
-        store.create_mailbox("Archive").unwrap();
+        store.create_mailbox("Projects").unwrap();
         let mut expected = Vec::new();
         for i in 0..(BATCH_MESSAGES + 3) {
-            let mailbox = if i % 3 == 0 { "Archive" } else { "INBOX" };
+            let mailbox = if i % 3 == 0 { "Projects" } else { "INBOX" };
             let raw = format!("Subject: {i}\r\n\r\nbody {i}\r\n").into_bytes();
             store.append(mailbox, NewMessage { raw: &raw, flags: &[], internal_date: 1_700_000_000 + i as i64 }).unwrap();
             expected.push((mailbox.to_string(), raw));
