@@ -149,6 +149,11 @@ def browser(https, imaps, driver_port, address, password, artifacts, export_out,
             late = b"From: x@remote.example\r\nTo: " + address.encode() + b"\r\nSubject: late\r\n\r\nlate\r\n"
             subprocess.run([sigillo, "deliver", "--data", data, address], input=late, check=True, capture_output=True)
 
+            # A mail client still connected when the account goes.
+            connected = imaplib.IMAP4_SSL("127.0.0.1", imaps, ssl_context=CTX)
+            connected.login(address, password)
+            expect(connected.select("INBOX")[0] == "OK", "IMAP session open before the deletion")
+
             # Deletion: first refused (wrong confirmation), then done.
             d.go(site + "/account")
             d.click("#delete-link")
@@ -180,6 +185,12 @@ def browser(https, imaps, driver_port, address, password, artifacts, export_out,
         finally:
             d.quit()
     expect(not imap_login(imaps, address, password), "IMAP refuses the deleted account")
+    try:
+        typ, data = connected.noop()
+        ended = typ != "OK"
+    except (imaplib.IMAP4.abort, imaplib.IMAP4.error, OSError):
+        ended = True
+    expect(ended, "the IMAP session open during the deletion was ended")
     print("RESULT ok browser")
 
 

@@ -1,8 +1,8 @@
 //! `/account/delete`: the owner deletes their own account by crypto-shredding it, through
 //! the same routine as `sigillo account delete` ([`accounts::delete_account`]): key slots
 //! and second factor first, then the mailbox and spool files, then an audit entry that
-//! outlives the account. Then every web session of the account ends and its unlocked keys
-//! are dropped from memory.
+//! outlives the account. Then every web, IMAP and POP3 session of the account ends and its
+//! unlocked keys are dropped from memory.
 //!
 //! Deleting needs, on top of the signed-in session and its CSRF token: the current password
 //! (the password slot, not an app password), a fresh TOTP code when two-step sign-in is on,
@@ -137,8 +137,14 @@ pub async fn submit(State(state): State<Arc<WebState>>, ip: ClientIp, headers: H
     };
     // The account is gone: so are its sessions and, once the last holder lets go, its keys.
     let ended = authed.portal.sessions.revoke_account(&account_id);
+    // Live IMAP/POP3 sessions are told to end too; they close their connections.
+    let live = gate.connections.sessions(&account_id);
+    for session in &live {
+        gate.connections.revoke(&account_id, session.id);
+    }
     gate.keyring.forget(&account_id);
-    gate.audit(&authed.ip, &address, "session.revoke", json!({ "reason": "account_delete", "count": ended })).await;
+    let details = json!({ "reason": "account_delete", "web": ended, "mail_clients": live.len() });
+    gate.audit(&authed.ip, &address, "session.revoke", details).await;
     tracing::info!(client = authed.ip, "an account deleted itself from the web");
     let body = format!("<p role=\"status\" id=\"deleted\">{}</p><p><a href=\"/login\">{}</a></p>", text::DELETED, text::SIGN_IN);
     let mut response = html(&state, StatusCode::OK, text::DELETED_TITLE, &body);
