@@ -208,7 +208,7 @@ Message-ID: <appended@example.org>\r\n\r\nFrom here on, a line that mboxrd escap
     }
 }
 
-/// Refusals over plain HTTPS: CSRF on the export, wrong password / confirmation on the
+/// Refusals over plain HTTPS: CSRF on the export; wrong password, confirmation or TOTP code on the
 /// deletion, the last admin. Also: the web export is the CLI's export, byte for byte, and it
 /// streams a mailbox larger than one batch.
 #[test]

@@ -12,8 +12,8 @@ Scenarios (each exits non-zero on the first failed expectation and prints `RESUL
       each step goes to ARTIFACTS.
   negative HTTPS IMAPS ADDRESS PASSWORD ADMIN EXPORT_OUT
       http.client: export POST without / with a wrong CSRF token or a foreign Origin -> 403;
-      deletion with a wrong password / wrong confirmation / no CSRF -> refused, nothing
-      deleted; the export over plain HTTP saved to EXPORT_OUT; the only admin cannot
+      deletion with a wrong password / wrong confirmation / no CSRF / no, a wrong or a used
+      TOTP code -> refused, nothing deleted; the export over plain HTTP saved to EXPORT_OUT; the only admin cannot
       delete itself.
 """
 
@@ -243,6 +243,21 @@ def negative(https, imaps, address, password, admin, export_out):
     expect(status == 400, f"empty confirmation: {status}", body)
     status, _, body = b.get("/account")
     expect(status == 200 and address in body, "still signed in", body)
+    expect(imap_login(imaps, address, password), "IMAP still works: nothing was deleted")
+
+    # With two-step sign-in on, the deletion also wants a fresh code: none, a wrong one and
+    # the one already used for the enrolment are refused.
+    status, _, body = b.post("/account/totp/begin", {"csrf": token})
+    expect(status == 200, f"TOTP enrolment: {status}", body)
+    totp = Totp(re.search(r'id="totp-secret">([A-Z2-7]+)<', body).group(1))
+    status, _, body = b.post("/account/totp/confirm", {"csrf": token, "code": totp.fresh()})
+    expect(status == 200, f"TOTP on: {status}", body)
+    status, _, body = b.get("/account/delete")
+    expect('name="code"' in body, "the delete page asks for a code", body)
+    for label, code in (("no code", ""), ("a wrong code", totp.wrong()), ("a used code", totp.last())):
+        form = {"csrf": token, "current": password, "confirm": address, "code": code}
+        status, _, body = b.post("/account/delete", form)
+        expect(status == 401 and "code is wrong" in body, f"delete with {label}: {status}", body)
     expect(imap_login(imaps, address, password), "IMAP still works: nothing was deleted")
 
     # The only admin cannot delete itself.
