@@ -2,9 +2,11 @@
 
 use crate::login::{self, Protocol};
 use crate::{AuthError, Result};
+use serde_json::json;
 use sigillo_core::Address;
 use sigillo_crypto::slots::{KdfParams, KeySlot};
 use sigillo_crypto::{AccountKeys, codes, random};
+use sigillo_store::audit::Event;
 use sigillo_store::directory::{AccountRecord, NewAccount, NewSlot, SlotKind};
 use sigillo_store::{DataDir, Directory, MailStore, spool};
 use zeroize::Zeroizing;
@@ -220,16 +222,40 @@ impl Accounts<'_> {
         Ok(())
     }
 
-    /// Deletes the account: its slots and record first (the keys are then gone for good),
-    /// then its mailbox and spool files.
+    /// Deletes the account (see [`delete_account`]).
     pub fn delete(&mut self, address: &Address) -> Result<()> {
-        let account = self.record(&address.to_string())?;
-        self.directory.delete_account(&account.id)?;
-        remove_mailstore_files(self.data, &account.id);
-        spool::destroy(&self.data.spool_dir(&account.id))?;
-        self.directory.audit(self.actor, "account.delete", &address.to_string(), "keys destroyed, then files")?;
+        delete_account(self.directory, self.data, &address.to_string(), self.actor, "")?;
         Ok(())
     }
+}
+
+/// Deletes an account by crypto-shredding; the one routine behind `sigillo account delete`
+/// and the web's `/account/delete`. In this order:
+/// 1. its key slots (password, recovery, app passwords), second factor, recovery codes,
+///    settings and aliases, in one transaction: without a slot nobody can unwrap the
+///    mailbox key again, so the mail is unreadable from this moment on;
+/// 2. its mailbox database and its sealed spool;
+/// 3. an `account.delete` entry in the audit log, which outlives the account.
+///
+/// The last admin cannot be deleted ([`AuthError::LastAdmin`]): the server would be left
+/// without anyone to run it. Returns the deleted account's id. The caller ends whatever
+/// in-memory state it holds (web sessions, unlocked keys).
+pub fn delete_account(directory: &Directory, data: &DataDir, address: &str, actor: &str, client_ip: &str) -> Result<String> {
+    let account = directory.account(address)?.ok_or_else(|| AuthError::NoSuchAccount(address.to_string()))?;
+    if account.role == "admin" && directory.count_admins()? <= 1 {
+        return Err(AuthError::LastAdmin);
+    }
+    directory.shred_account(&account.id)?;
+    remove_mailstore_files(data, &account.id);
+    spool::destroy(&data.spool_dir(&account.id))?;
+    directory.record(&Event {
+        actor,
+        action: "account.delete",
+        target: address,
+        client_ip,
+        details: json!({ "shredded": ["key_slots", "second_factor", "aliases", "mailbox", "spool"] }),
+    })?;
+    Ok(account.id)
 }
 
 /// Removes an account's database and its SQLite side files.

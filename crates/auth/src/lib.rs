@@ -45,6 +45,9 @@ pub enum AuthError {
     InvalidInput(String),
     #[error("no account {0}")]
     NoSuchAccount(String),
+    /// Deleting this account would leave the server without an admin.
+    #[error("this is the only admin account; make another account admin before deleting it")]
+    LastAdmin,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

@@ -361,6 +361,11 @@ impl<L> WebSessions<L> {
         self.remove_where(|e| e.account_id == account_id && e.handle == handle) > 0
     }
 
+    /// Ends every session of the account (it was deleted); returns how many.
+    pub fn revoke_account(&self, account_id: &str) -> usize {
+        self.remove_where(|e| e.account_id == account_id)
+    }
+
     /// Revokes every session of the account except `keep` (after a password change).
     pub fn revoke_others(&self, account_id: &str, keep: u64) -> usize {
         self.remove_where(|e| e.account_id == account_id && e.handle != keep)
@@ -550,5 +555,11 @@ mod tests {
         assert!(s.get(&a, t0).is_none(), "cookie replay after sign-out finds nothing");
         assert!(s.get(&c, t0).is_some());
         assert_eq!(s.revoke_others("b1", 0), 1);
+        let (d, _) = s.create("bob", "b1", "bob@example.org", "10.0.0.3", Stage::Complete, t0).unwrap();
+        let (e, _) = s.create("bob", "b1", "bob@example.org", "10.0.0.4", Stage::NeedsSecondFactor, t0).unwrap();
+        let (f, _) = s.create("alice", "a1", "alice@example.org", "10.0.0.5", Stage::Complete, t0).unwrap();
+        assert_eq!(s.revoke_account("b1"), 2, "complete and pending sessions alike");
+        assert!(s.get(&d, t0).is_none() && s.get(&e, t0).is_none());
+        assert!(s.get(&f, t0).is_some(), "other accounts keep theirs");
     }
 }

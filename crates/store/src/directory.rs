@@ -247,6 +247,31 @@ impl Directory {
         Ok(())
     }
 
+    /// The first step of deleting an account (crypto-shredding): in one transaction, its key
+    /// slots (password, recovery, app passwords: the only wrapped copies of its keys), its
+    /// second factor and recovery codes, its settings, the aliases pointing at it, and
+    /// the account row itself. `secure_delete` overwrites the freed pages. The audit log is
+    /// a separate table and keeps every entry about the account.
+    pub fn shred_account(&self, account_id: &str) -> Result<()> {
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM key_slots WHERE account_id = ?1", [account_id])?;
+        tx.execute("DELETE FROM mfa_totp WHERE account_id = ?1", [account_id])?;
+        tx.execute("DELETE FROM mfa_recovery WHERE account_id = ?1", [account_id])?;
+        tx.execute("DELETE FROM account_settings WHERE account_id = ?1", [account_id])?;
+        tx.execute("DELETE FROM aliases WHERE target = (SELECT address FROM accounts WHERE id = ?1)", [account_id])?;
+        if tx.execute("DELETE FROM accounts WHERE id = ?1", [account_id])? != 1 {
+            return Err(StoreError::NotFound(format!("account {account_id}")));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many accounts have the `admin` role.
+    pub fn count_admins(&self) -> Result<usize> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM accounts WHERE role = 'admin'", [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// The account that receives mail for `address`: the account itself, or the target of
     /// an alias.
     pub fn recipient(&self, address: &str) -> Result<Option<AccountRecord>> {
@@ -466,6 +491,49 @@ mod tests {
         assert_eq!(verify_audit_chain(&entries), Err(2), "the second entry is the one missing");
         drop(d);
         assert!(matches!(Directory::open(&dir.path().join("d.db"), &Key32::generate().unwrap()), Err(StoreError::WrongKey(_))));
+    }
+
+    #[test]
+    fn shredding_removes_slots_second_factor_and_aliases_but_keeps_the_audit_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Key32::generate().unwrap();
+        let mut d = Directory::create(&dir.path().join("d.db"), &key).unwrap();
+        d.add_domain("example.org").unwrap();
+        let account = |id: &str, address: &str, role: &str| NewAccount {
+            id: id.into(),
+            address: address.into(),
+            domain: "example.org".into(),
+            role: role.into(),
+            certified: false,
+            quota: 0,
+            sealing_public_key: vec![1],
+        };
+        let keys = sigillo_crypto::AccountKeys::generate().unwrap();
+        let slot = |kind| NewSlot {
+            kind,
+            label: String::new(),
+            scopes: String::new(),
+            slot: KeySlot::wrap(&keys, b"pw", sigillo_crypto::slots::KdfParams::OWASP_MINIMUM, b"a1").unwrap(),
+        };
+        d.create_account(&account("a1", "alice@example.org", "admin"), &[slot(SlotKind::Password), slot(SlotKind::App)]).unwrap();
+        d.create_account(&account("b1", "bob@example.org", "user"), &[slot(SlotKind::Password)]).unwrap();
+        d.add_alias("postmaster@example.org", "alice@example.org").unwrap();
+        d.begin_totp("a1", "JBSWY3DPEHPK3PXP").unwrap();
+        d.audit("cli", "account.create", "alice@example.org", "").unwrap();
+        assert_eq!(d.count_admins().unwrap(), 1);
+
+        d.shred_account("a1").unwrap();
+        assert!(d.account("alice@example.org").unwrap().is_none());
+        assert!(d.slots("a1").unwrap().is_empty(), "no key slot left");
+        assert!(d.totp("a1").unwrap().is_none());
+        assert!(d.list_aliases().unwrap().is_empty());
+        assert_eq!(d.count_admins().unwrap(), 0);
+        assert_eq!(d.slots("b1").unwrap().len(), 1, "other accounts untouched");
+        assert_eq!(d.audit_entries().unwrap().len(), 1, "the audit log outlives the account");
+        assert!(matches!(d.shred_account("a1"), Err(StoreError::NotFound(_))));
+        drop(d);
+        let d = Directory::open(&dir.path().join("d.db"), &key).unwrap();
+        assert!(d.account("alice@example.org").unwrap().is_none(), "committed");
     }
 
     #[test]

@@ -396,6 +396,18 @@ impl MailStore {
         Ok(out)
     }
 
+    /// Metadata of at most `limit` messages with UID >= `from_uid`, ascending: one page of a
+    /// walk over a mailbox (the export) without loading every row at once.
+    pub fn fetch_meta_page(&self, mailbox: &str, from_uid: u32, limit: usize) -> Result<Vec<MessageMeta>> {
+        let id = mailbox_id(&self.conn, &canonical_name(mailbox))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT uid, modseq, flags, internal_date, size FROM messages WHERE mailbox_id = ?1 AND uid >= ?2 ORDER BY uid LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![id, from_uid, limit], meta_from_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// The exact bytes of one message.
     pub fn fetch_raw(&self, mailbox: &str, uid: u32) -> Result<Option<Vec<u8>>> {
         let id = mailbox_id(&self.conn, &canonical_name(mailbox))?;

@@ -5,6 +5,7 @@ use crate::context::{Context, parse_address};
 use crate::secrets::SecretReader;
 use anyhow::{Context as _, Result, bail};
 use sigillo_auth::login::{self, Protocol};
+use sigillo_store::migrate::export::ExportCursor;
 use sigillo_store::migrate::{MigratedMessage, maildir, mbox};
 use std::io::Write;
 use std::path::Path;
@@ -25,26 +26,27 @@ pub fn run(
     if merged.merged > 0 {
         tracing::info!(count = merged.merged, "merged mail that arrived while the account was locked");
     }
-    let mailboxes: Vec<String> = match only {
+    let mut cursor = match only {
         Some(name) => {
             let info = store.mailbox(name)?.with_context(|| format!("{address} has no mailbox '{name}'"))?;
-            vec![info.name]
+            ExportCursor::of(vec![info.name])
         }
-        None => store.list_mailboxes()?.into_iter().map(|m| m.name).collect(),
+        None => ExportCursor::all(&store)?,
     };
 
     let mut count = 0u64;
+    // The same batched walk as the web's /account/export: never the whole mailbox in memory.
     let mut each = |f: &mut dyn FnMut(MigratedMessage) -> Result<()>| -> Result<()> {
-        for name in &mailboxes {
-            for meta in store.fetch_meta(name, &[1..=u32::MAX])? {
-                let Some(raw) = store.fetch_raw(name, meta.uid)? else {
-                    continue;
-                };
-                f(MigratedMessage { mailbox: name.clone(), flags: meta.flags, internal_date: meta.internal_date, raw })?;
+        loop {
+            let batch = cursor.next_batch(&store)?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            for message in batch {
+                f(message)?;
                 count += 1;
             }
         }
-        Ok(())
     };
     match format {
         ExportFormat::Mbox => {

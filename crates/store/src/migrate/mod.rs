@@ -3,6 +3,7 @@
 //!
 //! Both directions use [`SpoolEntry`] as the unit: folder, flags, internal date, bytes.
 
+pub mod export;
 pub mod maildir;
 pub mod mbox;
 

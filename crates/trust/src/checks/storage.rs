@@ -3,6 +3,7 @@
 use super::Outcome;
 use crate::Target;
 use serde_json::json;
+use sigillo_store::sqlcipher::{KeylessProbe, probe_without_key};
 use std::io::Read;
 use std::path::Path;
 
@@ -17,14 +18,20 @@ pub fn encrypted_at_rest(target: &Target) -> Outcome {
     let (mut databases, mut sealed, mut clear) = (0, 0, Vec::new());
     for path in &files {
         let name = path.to_string_lossy();
-        let head = head(path);
         let rel = path.strip_prefix(target.root()).unwrap_or(path).display().to_string();
         if name.ends_with(".db") {
+            // Through SQLite, never a raw read: the server has these databases open, and
+            // closing a raw descriptor would drop its locks on them (see probe_without_key).
             databases += 1;
-            if head.starts_with(SQLITE_MAGIC) {
-                clear.push(format!("{rel}: a plain SQLite database"));
+            match probe_without_key(path) {
+                KeylessProbe::NotADatabase => {}
+                KeylessProbe::Readable => clear.push(format!("{rel}: a plain SQLite database")),
+                KeylessProbe::Unknown(why) => clear.push(format!("{rel}: cannot be checked ({why})")),
             }
-        } else if rel.starts_with("spool/") || rel.starts_with("queue/") || rel.starts_with("mailboxes/") {
+            continue;
+        }
+        let head = head(path);
+        if rel.starts_with("spool/") || rel.starts_with("queue/") || rel.starts_with("mailboxes/") {
             sealed += 1;
             if head.starts_with(SQLITE_MAGIC) || CLEAR_MAIL.iter().any(|m| head.starts_with(m)) {
                 clear.push(format!("{rel}: mail in clear"));

@@ -118,3 +118,25 @@ account-locked-title = Mailbox locked
 account-locked-note = The server restarted since you signed in. You are still signed in, but your mailbox key is no longer in memory: enter your password to unlock it for this session. Settings and sessions work without it; creating app passwords and exporting mail need it.
 account-unlock = Unlock
 account-unlocked = Your mailbox is unlocked for this session.
+
+## Mailbox export and account deletion
+account-data-title = Your data
+account-export-title = Export your mail
+account-export-link = Download all your mail (mbox)
+account-export-note = Download every message of every folder as one mbox file (the mboxrd format that Thunderbird, mutt and most mail programs import). Your mail is decrypted only in the server's memory while it is sent to you; no decrypted copy is written to disk. The file is not encrypted: keep it somewhere safe.
+account-export-submit = Download mbox
+account-delete-title = Delete your account
+account-delete-link = Delete your account
+account-delete-what = Deleting your account crypto-shreds it. First the keys that decrypt your mailbox are destroyed: your password, recovery code and app passwords, and your two-step sign-in. Then your mailbox file and any mail waiting for you are deleted, and you are signed out everywhere.
+account-delete-irrecoverable = This cannot be undone: without the keys the encrypted data on this server is unreadable, for you and for the administrators alike. Server backups made before the deletion still hold your encrypted mailbox and its keys, locked by your old password, until the backup retention removes them.
+account-delete-audit-note = The security log keeps a record that this account was deleted, and when.
+account-delete-export-first = Want to keep your mail? Export it first.
+account-delete-confirm-label = Type your email address to confirm
+account-delete-totp-label = Code from your authenticator app
+account-delete-submit = Delete my account for good
+account-delete-wrong-confirmation = The address you typed does not match this account. Nothing was deleted.
+account-delete-wrong-password = The current password is wrong. Nothing was deleted.
+account-delete-wrong-code = That code is wrong, expired or already used. Nothing was deleted.
+account-delete-last-admin = You are the only administrator of this server, so this account cannot be deleted. Make another account an administrator first.
+account-deleted-title = Account deleted
+account-deleted = Your account was deleted: its keys were destroyed first, then its mail. You have been signed out.

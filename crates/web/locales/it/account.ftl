@@ -116,3 +116,25 @@ account-locked-title = Casella bloccata
 account-locked-note = Il server è stato riavviato dopo il tuo accesso. Sei ancora collegato, ma la chiave della tua casella non è più in memoria: inserisci la password per sbloccarla in questa sessione. Impostazioni e sessioni funzionano anche senza; per creare password per app ed esportare la posta serve.
 account-unlock = Sblocca
 account-unlocked = La tua casella è sbloccata per questa sessione.
+
+## Esportazione della posta ed eliminazione dell'account
+account-data-title = I tuoi dati
+account-export-title = Esporta la tua posta
+account-export-link = Scarica tutta la tua posta (mbox)
+account-export-note = Scarica tutti i messaggi di tutte le cartelle in un unico file mbox (il formato mboxrd che Thunderbird, mutt e la maggior parte dei programmi di posta sanno importare). La posta viene decifrata solo nella memoria del server mentre ti viene inviata; nessuna copia in chiaro viene scritta su disco. Il file non è cifrato: conservalo in un luogo sicuro.
+account-export-submit = Scarica mbox
+account-delete-title = Elimina il tuo account
+account-delete-link = Elimina il tuo account
+account-delete-what = L'eliminazione distrugge l'account in modo crittografico. Prima vengono distrutte le chiavi che decifrano la tua casella: password, codice di recupero, password per app e verifica in due passaggi. Poi vengono cancellati il file della casella e la posta in attesa, e vieni disconnesso ovunque.
+account-delete-irrecoverable = L'operazione è irreversibile: senza le chiavi i dati cifrati su questo server sono illeggibili, per te come per gli amministratori. I backup del server fatti prima dell'eliminazione contengono ancora la casella cifrata e le sue chiavi, protette dalla tua vecchia password, finché la politica di conservazione dei backup non li rimuove.
+account-delete-audit-note = Il registro di sicurezza conserva traccia dell'eliminazione dell'account e della sua data.
+account-delete-export-first = Vuoi conservare la posta? Esportala prima.
+account-delete-confirm-label = Scrivi il tuo indirizzo email per confermare
+account-delete-totp-label = Codice dell'app di autenticazione
+account-delete-submit = Elimina definitivamente il mio account
+account-delete-wrong-confirmation = L'indirizzo scritto non corrisponde a questo account. Non è stato eliminato nulla.
+account-delete-wrong-password = La password attuale è errata. Non è stato eliminato nulla.
+account-delete-wrong-code = Il codice è errato, scaduto o già usato. Non è stato eliminato nulla.
+account-delete-last-admin = Sei l'unico amministratore di questo server, quindi questo account non può essere eliminato. Nomina prima amministratore un altro account.
+account-deleted-title = Account eliminato
+account-deleted = Il tuo account è stato eliminato: prima sono state distrutte le chiavi, poi la posta. Sei stato disconnesso.

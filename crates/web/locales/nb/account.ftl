@@ -116,3 +116,25 @@ account-locked-title = Postkassen er låst
 account-locked-note = Tjeneren er startet på nytt siden du logget inn. Du er fortsatt innlogget, men nøkkelen til postkassen er ikke lenger i minnet: skriv inn passordet for å låse den opp for denne økten. Innstillinger og økter virker uten; å lage app-passord og eksportere e-post krever den.
 account-unlock = Lås opp
 account-unlocked = Postkassen er låst opp for denne økten.
+
+## Eksport av e-post og sletting av kontoen
+account-data-title = Dine data
+account-export-title = Eksporter e-posten din
+account-export-link = Last ned all e-posten din (mbox)
+account-export-note = Last ned alle meldinger i alle mapper som én mbox-fil (mboxrd-formatet som Thunderbird, mutt og de fleste e-postprogrammer kan importere). E-posten dekrypteres bare i tjenerens minne mens den sendes til deg; ingen dekryptert kopi skrives til disk. Filen er ikke kryptert: oppbevar den trygt.
+account-export-submit = Last ned mbox
+account-delete-title = Slett kontoen din
+account-delete-link = Slett kontoen din
+account-delete-what = Når du sletter kontoen, blir den kryptografisk makulert. Først destrueres nøklene som dekrypterer postkassen: passordet, gjenopprettingskoden, app-passordene og totrinnsinnloggingen. Deretter slettes postkassefilen og e-post som venter på deg, og du logges ut overalt.
+account-delete-irrecoverable = Dette kan ikke angres: uten nøklene er de krypterte dataene på denne tjeneren uleselige, både for deg og for administratorene. Sikkerhetskopier av tjeneren tatt før slettingen inneholder fortsatt den krypterte postkassen og nøklene, låst med det gamle passordet ditt, til oppbevaringsreglene for sikkerhetskopier fjerner dem.
+account-delete-audit-note = Sikkerhetsloggen beholder en oppføring om at kontoen ble slettet, og når.
+account-delete-export-first = Vil du beholde e-posten? Eksporter den først.
+account-delete-confirm-label = Skriv e-postadressen din for å bekrefte
+account-delete-totp-label = Kode fra autentiseringsappen
+account-delete-submit = Slett kontoen min for godt
+account-delete-wrong-confirmation = Adressen du skrev, stemmer ikke med denne kontoen. Ingenting ble slettet.
+account-delete-wrong-password = Det nåværende passordet er feil. Ingenting ble slettet.
+account-delete-wrong-code = Koden er feil, utløpt eller allerede brukt. Ingenting ble slettet.
+account-delete-last-admin = Du er den eneste administratoren på denne tjeneren, så denne kontoen kan ikke slettes. Gjør en annen konto til administrator først.
+account-deleted-title = Kontoen er slettet
+account-deleted = Kontoen din ble slettet: først ble nøklene destruert, deretter e-posten. Du er logget ut.

@@ -21,6 +21,8 @@
 // helper is the same Response, so boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
 
+mod delete;
+mod export;
 pub mod guard;
 mod login;
 mod mail_sessions;
@@ -94,6 +96,8 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/account/unlock", post(unlock::submit))
         .route("/account/recovery", post(recovery::set))
         .route("/account/recovery/verify", get(recovery::confirm_form).post(recovery::confirm))
+        .route("/account/export", get(export::page).post(export::download))
+        .route("/account/delete", get(delete::page).post(delete::submit))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }
 

@@ -20,7 +20,7 @@ use std::time::Instant;
 use zeroize::Zeroizing;
 
 /// Runs `f` on a directory connection; a server failure becomes a 503 page.
-async fn with_dir<T: Send + 'static>(
+pub(super) async fn with_dir<T: Send + 'static>(
     state: &WebState,
     tr: &Tr,
     authed: &Authed,
@@ -38,7 +38,7 @@ fn time_text(unix: i64) -> String {
 }
 
 /// Signed in, second factor done, form from this origin with the right CSRF token.
-fn authed_form(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp, form: &FormPairs) -> Result<Authed, Response> {
+pub(super) fn authed_form(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp, form: &FormPairs) -> Result<Authed, Response> {
     let authed = guard::session(state, tr, headers, ip, Stage::Complete)?;
     guard::check_form(state, tr, headers, &authed, form)?;
     Ok(authed)
@@ -190,6 +190,15 @@ fn overview_body(tr: &Tr, authed: &Authed, info: &Overview) -> String {
     }
     b.push_str("</tbody></table></section>");
     b.push_str(&super::mail_sessions::section(tr, authed, info.totp_enabled));
+
+    // Leaving: take the mail along, or delete the account (account/export.rs, account/delete.rs).
+    b.push_str(&format!(
+        "<section aria-labelledby=\"leave\"><h2 id=\"leave\">{data_title}</h2><p><a id=\"export-link\" href=\"/account/export\">{export}</a></p>\
+         <p><a id=\"delete-link\" href=\"/account/delete\">{delete}</a></p></section>",
+        data_title = tr.h(text::DATA_TITLE),
+        export = tr.h(text::EXPORT_LINK),
+        delete = tr.h(text::DELETE_LINK),
+    ));
     b
 }
 

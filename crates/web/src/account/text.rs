@@ -116,3 +116,26 @@ pub const LOCKED_TITLE: &str = "account-locked-title";
 pub const LOCKED_NOTE: &str = "account-locked-note";
 pub const UNLOCK: &str = "account-unlock";
 pub const UNLOCKED: &str = "account-unlocked";
+
+// ---- Mailbox export and account deletion (/account/export, /account/delete) ----
+
+pub const DATA_TITLE: &str = "account-data-title";
+pub const EXPORT_TITLE: &str = "account-export-title";
+pub const EXPORT_LINK: &str = "account-export-link";
+pub const EXPORT_NOTE: &str = "account-export-note";
+pub const EXPORT_SUBMIT: &str = "account-export-submit";
+pub const DELETE_TITLE: &str = "account-delete-title";
+pub const DELETE_LINK: &str = "account-delete-link";
+pub const DELETE_WHAT: &str = "account-delete-what";
+pub const DELETE_IRRECOVERABLE: &str = "account-delete-irrecoverable";
+pub const DELETE_AUDIT_NOTE: &str = "account-delete-audit-note";
+pub const DELETE_EXPORT_FIRST: &str = "account-delete-export-first";
+pub const DELETE_CONFIRM_LABEL: &str = "account-delete-confirm-label";
+pub const DELETE_TOTP_LABEL: &str = "account-delete-totp-label";
+pub const DELETE_SUBMIT: &str = "account-delete-submit";
+pub const DELETE_WRONG_CONFIRMATION: &str = "account-delete-wrong-confirmation";
+pub const DELETE_WRONG_PASSWORD: &str = "account-delete-wrong-password";
+pub const DELETE_WRONG_CODE: &str = "account-delete-wrong-code";
+pub const DELETE_LAST_ADMIN: &str = "account-delete-last-admin";
+pub const DELETED_TITLE: &str = "account-deleted-title";
+pub const DELETED: &str = "account-deleted";
