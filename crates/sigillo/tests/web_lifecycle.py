@@ -120,6 +120,12 @@ def browser(https, imaps, driver_port, address, password, artifacts, export_out,
             shot(d, "app-password-revoked")
             expect(not imap_login(imaps, address, secret), "IMAP refuses the revoked app password")
 
+            # A mail client still connected when the account goes (signed in before two-step
+            # sign-in is on: from then on IMAP takes only app passwords).
+            connected = imaplib.IMAP4_SSL("127.0.0.1", imaps, ssl_context=CTX)
+            connected.login(address, password)
+            expect(connected.select("INBOX")[0] == "OK", "IMAP session open before the deletion")
+
             # Two-step sign-in, so the deletion must ask for a fresh code.
             d.go(site + "/account")
             d.click("form[action='/account/totp/begin'] button")
@@ -148,11 +154,6 @@ def browser(https, imaps, driver_port, address, password, artifacts, export_out,
             # audit entries) must still be visible to the CLI checks afterwards.
             late = b"From: x@remote.example\r\nTo: " + address.encode() + b"\r\nSubject: late\r\n\r\nlate\r\n"
             subprocess.run([sigillo, "deliver", "--data", data, address], input=late, check=True, capture_output=True)
-
-            # A mail client still connected when the account goes.
-            connected = imaplib.IMAP4_SSL("127.0.0.1", imaps, ssl_context=CTX)
-            connected.login(address, password)
-            expect(connected.select("INBOX")[0] == "OK", "IMAP session open before the deletion")
 
             # Deletion: first refused (wrong confirmation), then done.
             d.go(site + "/account")
@@ -192,6 +193,17 @@ def browser(https, imaps, driver_port, address, password, artifacts, export_out,
         ended = True
     expect(ended, "the IMAP session open during the deletion was ended")
     print("RESULT ok browser")
+
+
+def imap_refusal(imaps, address, secret):
+    """The text of IMAP's refusal of a login, or "" when it succeeds."""
+    imap = imaplib.IMAP4_SSL("127.0.0.1", imaps, ssl_context=CTX)
+    try:
+        imap.login(address, secret)
+        imap.logout()
+        return ""
+    except imaplib.IMAP4.error as e:
+        return str(e)
 
 
 def download(b, token, origin=None):
@@ -258,7 +270,11 @@ def negative(https, imaps, address, password, admin, export_out):
         form = {"csrf": token, "current": password, "confirm": address, "code": code}
         status, _, body = b.post("/account/delete", form)
         expect(status == 401 and "code is wrong" in body, f"delete with {label}: {status}", body)
-    expect(imap_login(imaps, address, password), "IMAP still works: nothing was deleted")
+    # With two-step sign-in on, IMAP refuses the password with the app-password hint: the
+    # server still checked it against the account's password slot, so nothing was deleted.
+    expect(not imap_login(imaps, address, password) and imap_refusal(imaps, address, password).find("app password") >= 0,
+           "IMAP still knows the account: nothing was deleted")
+    expect(b.get("/account")[0] == 200, "still signed in: nothing was deleted")
 
     # The only admin cannot delete itself.
     a = Browser(https)
