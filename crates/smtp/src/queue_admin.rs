@@ -98,6 +98,68 @@ pub fn remove_by_admin(queue: &Queue, id: &str, hostname: &str) -> Result<(Queue
     Ok((envelope, notice))
 }
 
+/// Where [`send_removal_notice`] put the failure notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeRoute {
+    /// Sealed into a local sender's INBOX spool.
+    LocalMailbox,
+    /// Queued for the running server to deliver.
+    Queued,
+}
+
+impl NoticeRoute {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeRoute::LocalMailbox => "local mailbox",
+            NoticeRoute::Queued => "queued for delivery",
+        }
+    }
+}
+
+/// What [`send_removal_notice`] needs of the server.
+pub struct NoticeContext<'a> {
+    pub data: &'a sigillo_store::DataDir,
+    pub directory: &'a sigillo_store::Directory,
+    pub queue: &'a Queue,
+    pub hostname: &'a str,
+    pub max_message_size: u64,
+}
+
+/// Sends the failure notice of [`remove_by_admin`] where the worker sends its DSNs: a local
+/// sender's INBOX (sealed into the spool: the caller holds no unlocked keys), else the
+/// queue, with the null reverse path (RFC 5321 §4.5.5), for the running server to deliver.
+pub fn send_removal_notice(ctx: &NoticeContext<'_>, sender: &str, dsn: Vec<u8>) -> Result<NoticeRoute, SmtpError> {
+    let sender: sigillo_core::Address =
+        sender.parse().map_err(|_| SmtpError::Queue(format!("the sender address {sender:?} is unusable; no notice sent")))?;
+    let now = sigillo_core::clock::unix_now();
+    if ctx.directory.has_domain(sender.domain())? {
+        let keyring = sigillo_store::Keyring::new(Duration::ZERO);
+        let delivery = sigillo_store::deliver::Delivery {
+            data: ctx.data,
+            directory: ctx.directory,
+            keyring: &keyring,
+            max_message_size: ctx.max_message_size.saturating_add(64 * 1024),
+        };
+        let mut copy = format!("Return-Path: <>\r\nDelivered-To: {sender}\r\n").into_bytes();
+        copy.extend_from_slice(&dsn);
+        delivery
+            .deliver(&sender, &copy, "INBOX", &[], now)
+            .map_err(|e| SmtpError::Queue(format!("cannot deliver the failure notice: {e}")))?;
+        return Ok(NoticeRoute::LocalMailbox);
+    }
+    let envelope = QueuedEnvelope::server_notice(sigillo_crypto::random::hex_id()?, &[sender.to_string()], ctx.hostname, now);
+    ctx.queue.enqueue(&envelope, &dsn)?;
+    request_scan(ctx.queue.dir())?;
+    Ok(NoticeRoute::Queued)
+}
+
+/// The Message-ID header field's value, if any (read from the header block only): what
+/// identifies a queued message to an administrator without showing its content.
+pub fn message_id(message: &[u8]) -> Option<String> {
+    let parsed = mail_parser::MessageParser::default().parse_headers(message)?;
+    parsed.message_id().map(|id| format!("<{id}>"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

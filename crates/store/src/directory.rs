@@ -130,6 +130,7 @@ impl Directory {
         conn.execute_batch(SCHEMA)?;
         crate::audit::migrate(&conn)?;
         conn.execute_batch(crate::mfa::SCHEMA)?;
+        conn.execute_batch(crate::api_tokens::SCHEMA)?;
         Ok(Directory { conn })
     }
 
@@ -138,6 +139,7 @@ impl Directory {
         conn.execute_batch(SCHEMA)?;
         crate::audit::migrate(&conn)?;
         conn.execute_batch(crate::mfa::SCHEMA)?;
+        conn.execute_batch(crate::api_tokens::SCHEMA)?;
         Ok(Directory { conn })
     }
 
