@@ -63,9 +63,7 @@ fn secret_hash(secret: &str) -> String {
 }
 
 fn check_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= MAX_NAME
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let ok = !name.is_empty() && name.len() <= MAX_NAME && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if !ok {
         return Err(StoreError::Invalid(format!("a token name is 1 to {MAX_NAME} characters of A-Z a-z 0-9 - _ .")));
     }

@@ -96,8 +96,13 @@ async fn authorize(state: &ApiState, method: &Method, presented: Result<String, 
                 .gate
                 .directories
                 .run(move |dir| -> Result<(), sigillo_store::StoreError> {
-                    let event =
-                        |action| Event { actor: LOCKOUT_KEY, action, target: LOCKOUT_KEY, client_ip: &ip_owned, details: json!({ "reason": reason }) };
+                    let event = |action| Event {
+                        actor: LOCKOUT_KEY,
+                        action,
+                        target: LOCKOUT_KEY,
+                        client_ip: &ip_owned,
+                        details: json!({ "reason": reason }),
+                    };
                     dir.record(&event("api.auth_failure"))?;
                     if locked {
                         dir.record(&event("api.lockout"))?;

@@ -40,7 +40,7 @@ where
     F: FnOnce(&Directory, &mut ServerKeys) -> Result<DomainChange, DomainError> + Send + 'static,
 {
     let st = Arc::clone(state);
-    let done = state
+    state
         .gate
         .directories
         .run(move |dir| -> Result<DomainChange, ApiError> {
@@ -53,8 +53,7 @@ where
             }
             Ok(change)
         })
-        .await?;
-    done
+        .await?
 }
 
 async fn audit(state: &ApiState, caller: &Caller, action: &'static str, target: String) -> Result<(), ApiError> {
@@ -74,7 +73,11 @@ pub async fn add(
     Ok(json(StatusCode::CREATED, &json!({ "name": change.name, "accounts": 0 })))
 }
 
-pub async fn remove(State(state): State<Arc<ApiState>>, Extension(caller): Extension<Caller>, Segment(name): Segment) -> Result<Response, ApiError> {
+pub async fn remove(
+    State(state): State<Arc<ApiState>>,
+    Extension(caller): Extension<Caller>,
+    Segment(name): Segment,
+) -> Result<Response, ApiError> {
     if domain_admin::normalize(&name).is_err() {
         return Err(ApiError::not_found(format!("domain {name} not found")));
     }

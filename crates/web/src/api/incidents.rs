@@ -103,7 +103,8 @@ pub async fn update(
     if b.state == "resolved" {
         return Err(ApiError::bad_request(format!("use POST /api/v1/incidents/{id}/resolve to close an incident")));
     }
-    change(&state, caller, "api.incident_update", StatusCode::OK, move |root, now| incidents::update(root, id, &b.state, &b.message, now)).await
+    change(&state, caller, "api.incident_update", StatusCode::OK, move |root, now| incidents::update(root, id, &b.state, &b.message, now))
+        .await
 }
 
 pub async fn resolve(

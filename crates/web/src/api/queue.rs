@@ -59,20 +59,20 @@ fn open(state: &ApiState, id: &str) -> Result<(QueuedEnvelope, Vec<u8>), ApiErro
 pub async fn list(State(state): State<Arc<ApiState>>) -> Result<Response, ApiError> {
     let st = Arc::clone(&state);
     let messages = blocking(move || -> Result<Vec<Value>, ApiError> {
-            if !st.queue.dir().exists() {
-                return Ok(Vec::new());
+        if !st.queue.dir().exists() {
+            return Ok(Vec::new());
+        }
+        let paths = st.queue.list().map_err(|e| ApiError::internal("queue list", e))?;
+        let mut out = Vec::new();
+        for path in paths {
+            // A message delivered between list and read is simply gone.
+            match st.queue.read(&path) {
+                Ok((env, message)) => out.push(view(&env, &message)),
+                Err(e) => tracing::debug!(path = %path.display(), error = %e, "api: queue file skipped"),
             }
-            let paths = st.queue.list().map_err(|e| ApiError::internal("queue list", e))?;
-            let mut out = Vec::new();
-            for path in paths {
-                // A message delivered between list and read is simply gone.
-                match st.queue.read(&path) {
-                    Ok((env, message)) => out.push(view(&env, &message)),
-                    Err(e) => tracing::debug!(path = %path.display(), error = %e, "api: queue file skipped"),
-                }
-            }
-            Ok(out)
-        })
+        }
+        Ok(out)
+    })
     .await?;
     Ok(json(StatusCode::OK, &json!({ "messages": messages })))
 }
@@ -83,7 +83,11 @@ pub async fn show(State(state): State<Arc<ApiState>>, Segment(id): Segment) -> R
     Ok(json(StatusCode::OK, &found))
 }
 
-pub async fn retry(State(state): State<Arc<ApiState>>, Extension(caller): Extension<Caller>, Segment(id): Segment) -> Result<Response, ApiError> {
+pub async fn retry(
+    State(state): State<Arc<ApiState>>,
+    Extension(caller): Extension<Caller>,
+    Segment(id): Segment,
+) -> Result<Response, ApiError> {
     let st = Arc::clone(&state);
     let pending = state
         .gate
@@ -98,7 +102,11 @@ pub async fn retry(State(state): State<Arc<ApiState>>, Extension(caller): Extens
     Ok(json(StatusCode::OK, &json!({ "retried": true, "pending_recipients": pending })))
 }
 
-pub async fn remove(State(state): State<Arc<ApiState>>, Extension(caller): Extension<Caller>, Segment(id): Segment) -> Result<Response, ApiError> {
+pub async fn remove(
+    State(state): State<Arc<ApiState>>,
+    Extension(caller): Extension<Caller>,
+    Segment(id): Segment,
+) -> Result<Response, ApiError> {
     let st = Arc::clone(&state);
     let notice = state
         .gate
