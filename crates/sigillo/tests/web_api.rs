@@ -349,12 +349,15 @@ fn refusals_are_json_and_never_crash_the_server() {
     post(b"[]", &[]).refused(400, "bad_request");
     post(b"\xff\xfe", &[]).refused(400, "bad_request");
     post(br#"{"name": "example.com"}"#, &["-H", "Content-Type: text/plain"]).refused(415, "unsupported_media_type");
-    let big = format!("{{\"name\": \"{}\"}}", "a".repeat(64 * 1024));
+    let big = format!("{{\"name\": \"{}\"}}", "a".repeat(100 * 1024));
     post(big.as_bytes(), &[]).refused(413, "too_large");
     let m = api(&r, "PUT", "/accounts/alice@example.org/quota", &admin, Some(json!({ "quota": -1 }))).refused(400, "bad_request");
     assert!(m["message"].as_str().unwrap().contains("integer `-1`"), "{m}");
     api(&r, "PUT", "/accounts/alice@example.org/quota", &admin, Some(json!({ "quota": 1e30 }))).refused(400, "bad_request");
     api(&r, "GET", "/no/such/thing", &admin, None).refused(404, "not_found");
+    let wrong_method = api(&r, "PATCH", "/accounts", &admin, None);
+    wrong_method.refused(405, "method_not_allowed");
+    assert!(wrong_method.headers.contains("allow: "), "{}", wrong_method.headers);
     api(&r, "DELETE", "/accounts/%00%ff", &admin, None).refused(404, "not_found");
 
     // A revoked token stops at once; the audit log has the failures.

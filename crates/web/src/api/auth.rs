@@ -7,6 +7,7 @@
 //!   pseudo-account [`LOCKOUT_KEY`] in the lockout SMTP, IMAP, POP3 and the web share:
 //!   after `[security] max_failures` the address gets 429 (with `Retry-After`) for the
 //!   lockout time, whatever token it sends, and the audit log has an `api.lockout` entry.
+//!   The count is not reset by a valid token; it lapses with the lockout window.
 //! - `GET` needs an `admin` or `auditor` token; every other method an `admin` token (403).
 
 use super::{ApiError, ApiState};
@@ -116,7 +117,9 @@ async fn authorize(state: &ApiState, method: &Method, presented: Result<String, 
             return Err(unauthorized("the API token is not valid (unknown, expired or revoked)", true));
         }
     };
-    lockout.record_success(ip, LOCKOUT_KEY);
+    // No `record_success`: unlike a password, a token that works proves nothing about the
+    // guesses before it, and clearing the count would let a holder of an auditor token
+    // interleave unlimited guesses at admin tokens.
     let role = Role::parse(&token.role);
     let caller = Caller { actor: format!("api:{}", token.name), role, ip: ip.to_string() };
     let allowed = if *method == Method::GET { role.may_read_admin() } else { role.may_write_admin() };
