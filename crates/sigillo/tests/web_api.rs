@@ -444,6 +444,8 @@ fn the_served_openapi_contract_holds() {
         .args(["--suppress-health-check", "all", "--seed", "1"])
         .args(["--report", "junit", "--report-dir", report.to_str().unwrap()])
         .env("NO_COLOR", "1")
+        // Its crash cache goes with the test's temporary directory, not into the source tree.
+        .current_dir(r.server._tmp.path())
         .output()
         .unwrap();
     let log = format!("{}{}", text(&out.stdout), text(&out.stderr));
