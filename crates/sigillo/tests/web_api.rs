@@ -419,8 +419,11 @@ fn the_served_openapi_contract_holds() {
     let server_log = log_dir.path().join("serve.log");
     let r = start_logged(Some(&server_log));
     let admin = token(&r, "admin", "contract");
-    // Something to list and show: a queued message, an incident, a second domain.
-    queue_one(&r, "contract");
+    // Something to list and show: queued messages (the run may delete some), an incident, a
+    // second domain.
+    for marker in ["contract1", "contract2", "contract3"] {
+        queue_one(&r, marker);
+    }
     expect(
         &r,
         "POST",
@@ -439,7 +442,7 @@ fn the_served_openapi_contract_holds() {
         .args(["--tls-verify", &cert(&r)])
         .args(["-H", &format!("Authorization: Bearer {admin}")])
         .args(["--checks", "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance"])
-        .args(["--phases", "examples,coverage,fuzzing"])
+        .args(["--phases", "examples,coverage,fuzzing,stateful"])
         .args(["--max-examples", "10", "--max-time", "60", "--workers", "1", "--request-timeout", "30"])
         .args(["--suppress-health-check", "all", "--seed", "1"])
         .args(["--report", "junit", "--report-dir", report.to_str().unwrap()])
@@ -449,6 +452,7 @@ fn the_served_openapi_contract_holds() {
         .output()
         .unwrap();
     let log = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    println!("{log}");
     let served = std::fs::read_to_string(&server_log).unwrap_or_default();
     let notable: Vec<&str> = served.lines().filter(|l| !l.contains(" INFO ") || l.contains("refused")).collect();
     assert!(out.status.success(), "schemathesis found failures:\n{log}\nserver log:\n{}", notable.join("\n"));
