@@ -59,6 +59,9 @@ pub enum Command {
     /// Manage aliases: other addresses whose mail goes to an account (postmaster@, abuse@…).
     #[command(subcommand)]
     Alias(AliasCommand),
+    /// The JSON admin API (/api/v1 on the https listener): its bearer tokens.
+    #[command(subcommand)]
+    Api(ApiCommand),
     /// Deliver a message from standard input to local accounts (exit 0 delivered,
     /// 67 unknown user, 75 temporary failure).
     Deliver {
@@ -245,6 +248,43 @@ pub enum TrustCommand {
         /// Print a JSON array (id, csf11, status, checks) instead of text.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ApiCommand {
+    /// Bearer tokens: create (shown once), list, revoke.
+    #[command(subcommand)]
+    Token(ApiTokenCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ApiTokenCommand {
+    /// Create a token and print it once (only its hash is stored).
+    Create {
+        #[command(flatten)]
+        data: DataArg,
+        /// admin (every endpoint) or auditor (read-only endpoints).
+        #[arg(long, value_parser = ["admin", "auditor"])]
+        role: String,
+        /// A name for the audit log (A-Z a-z 0-9 - _ .), e.g. the tool that uses it.
+        #[arg(long)]
+        name: String,
+        /// Days until it stops working (default: never).
+        #[arg(long)]
+        expires_days: Option<u32>,
+    },
+    /// List tokens (never their secrets).
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Revoke a token for good.
+    Revoke {
+        #[command(flatten)]
+        data: DataArg,
+        /// The token's number (from `list`).
+        id: i64,
     },
 }
 

@@ -23,6 +23,7 @@ pub mod auth;
 pub mod certified;
 pub mod data;
 pub mod dkim_sign;
+pub mod domain_admin;
 pub mod envelope;
 pub mod error;
 pub mod greeting;

@@ -14,6 +14,7 @@
 //! the command can be repeated. Nothing is ever sent twice because of it.
 
 use crate::error::SmtpError;
+use crate::notice::NoticeSent;
 use crate::outbound::dsn::{self, DsnKind};
 use crate::queue::{Queue, QueuedEnvelope, QueuedRecipient, RecipientStatus};
 use std::path::Path;
@@ -96,6 +97,44 @@ pub fn remove_by_admin(queue: &Queue, id: &str, hostname: &str) -> Result<(Queue
         Some(dsn::build(hostname, &envelope, &about, DsnKind::Failed, &message, &dsn_id))
     };
     Ok((envelope, notice))
+}
+
+/// What [`send_removal_notice`] needs of the server.
+pub struct NoticeContext<'a> {
+    pub data: &'a sigillo_store::DataDir,
+    pub directory: &'a sigillo_store::Directory,
+    pub queue: &'a Queue,
+    pub hostname: &'a str,
+    pub max_message_size: u64,
+}
+
+/// Sends the failure notice of [`remove_by_admin`] through the server's notice route (a
+/// local sender's INBOX, sealed into the spool: the caller holds no unlocked keys; else the
+/// queue with the null reverse path) and wakes the running server's queue.
+pub fn send_removal_notice(ctx: &NoticeContext<'_>, sender: &str, dsn: Vec<u8>) -> Result<NoticeSent, SmtpError> {
+    let sender: sigillo_core::Address =
+        sender.parse().map_err(|_| SmtpError::Queue(format!("the sender address {sender:?} is unusable; no notice sent")))?;
+    let keyring = sigillo_store::Keyring::new(Duration::ZERO);
+    let route = crate::notice::NoticeRoute {
+        data: ctx.data,
+        directory: ctx.directory,
+        keyring: &keyring,
+        queue: ctx.queue,
+        hostname: ctx.hostname,
+        max_message_size: ctx.max_message_size,
+    };
+    let sent = route.send(&sender, sigillo_crypto::random::hex_id()?, &dsn, false, sigillo_core::clock::unix_now())?;
+    if sent == NoticeSent::Queued {
+        request_scan(ctx.queue.dir())?;
+    }
+    Ok(sent)
+}
+
+/// The Message-ID header field's value, if any (read from the header block only): what
+/// identifies a queued message to an administrator without showing its content.
+pub fn message_id(message: &[u8]) -> Option<String> {
+    let parsed = mail_parser::MessageParser::default().parse_headers(message)?;
+    parsed.message_id().map(|id| format!("<{id}>"))
 }
 
 #[cfg(test)]

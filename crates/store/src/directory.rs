@@ -132,6 +132,7 @@ impl Directory {
         conn.execute_batch(crate::mfa::SCHEMA)?;
         conn.execute_batch(crate::web_sessions::SCHEMA)?;
         conn.execute_batch(crate::recovery::SCHEMA)?;
+        conn.execute_batch(crate::api_tokens::SCHEMA)?;
         Ok(Directory { conn })
     }
 
@@ -142,6 +143,7 @@ impl Directory {
         conn.execute_batch(crate::mfa::SCHEMA)?;
         conn.execute_batch(crate::web_sessions::SCHEMA)?;
         conn.execute_batch(crate::recovery::SCHEMA)?;
+        conn.execute_batch(crate::api_tokens::SCHEMA)?;
         Ok(Directory { conn })
     }
 

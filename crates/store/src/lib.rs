@@ -10,6 +10,7 @@
 //! - [`deliver`]: the one local-delivery path that `sigillo deliver`, SMTP and import share.
 #![forbid(unsafe_code)]
 
+pub mod api_tokens;
 pub mod audit;
 pub mod changes;
 pub mod deliver;

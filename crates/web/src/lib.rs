@@ -9,11 +9,13 @@
 //! - [`headers`]: the security headers every response carries;
 //! - [`html`]: escaping and the page frame;
 //! - [`account`]: sign-in (password, then TOTP), sign-out and the owner's `/account` page;
-//! - [`admin`]: `/admin` for admins (domains, accounts, quotas) and auditors (audit log).
+//! - [`admin`]: `/admin` for admins (domains, accounts, quotas) and auditors (audit log);
+//! - [`api`]: `/api/v1`, the JSON admin API with bearer tokens (contract: `openapi.yaml`).
 #![forbid(unsafe_code)]
 
 pub mod account;
 pub mod admin;
+pub mod api;
 pub mod headers;
 pub mod html;
 pub mod i18n;

@@ -4,18 +4,17 @@ use crate::cli::{DkimCommand, DomainCommand};
 use crate::context::Context;
 use anyhow::{Context as _, Result, bail};
 use sigillo_core::address::normalize_domain;
-use sigillo_smtp::dkim_sign;
+use sigillo_smtp::{dkim_sign, domain_admin};
 
 pub fn run(command: DomainCommand) -> Result<()> {
     match command {
         DomainCommand::Add { domain, data } => {
-            let name = normalize_domain(&domain).with_context(|| format!("'{domain}' is not a valid domain name"))?;
             let mut ctx = Context::open(&data.dir)?;
-            ctx.directory.add_domain(&name)?;
-            // Keys before the first message: `sigillo dns records` can list them at once.
-            if dkim_sign::ensure_keys(&mut ctx.keys, &name, sigillo_core::clock::unix_now())? {
+            let change = domain_admin::add(&ctx.directory, &mut ctx.keys, &domain, sigillo_core::clock::unix_now())?;
+            if change.keys_changed {
                 ctx.save_keys()?;
             }
+            let name = change.name;
             ctx.directory.audit("cli", "domain.add", &name, "")?;
             println!("added domain {name}; publish its DNS records: sigillo dns records {name} --data {}", data.dir.display());
         }
@@ -26,10 +25,8 @@ pub fn run(command: DomainCommand) -> Result<()> {
             }
         }
         DomainCommand::Remove { domain, data } => {
-            let name = normalize_domain(&domain).with_context(|| format!("'{domain}' is not a valid domain name"))?;
             let mut ctx = Context::open(&data.dir)?;
-            ctx.directory.remove_domain(&name)?;
-            dkim_sign::remove_keys(&mut ctx.keys, &name);
+            let name = domain_admin::remove(&ctx.directory, &mut ctx.keys, &domain)?.name;
             ctx.save_keys()?;
             ctx.directory.audit("cli", "domain.remove", &name, "")?;
             println!("removed domain {name}");

@@ -2,6 +2,7 @@
 
 mod account;
 mod alias;
+mod api;
 pub mod audit;
 pub mod backup;
 mod deliver;
@@ -31,6 +32,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Domain(cmd) => domain::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Account(cmd) => account::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Alias(cmd) => alias::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Api(cmd) => api::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Backup(cmd) => backup::run(cmd),
         Command::Trust(cmd) => trust::run(cmd),
         Command::Incident(cmd) => incident::run(cmd).map(|()| ExitCode::SUCCESS),

@@ -8,12 +8,9 @@
 use crate::cli::QueueCommand;
 use crate::context::Context;
 use anyhow::{Context as _, Result};
-use sigillo_core::Address;
 use sigillo_core::clock::unix_now;
-use sigillo_smtp::notice::{NoticeRoute, NoticeSent};
 use sigillo_smtp::queue::{QUEUE_KEY_NAME, Queue, QueuedEnvelope, QueuedRecipient, RecipientStatus};
 use sigillo_smtp::queue_admin;
-use std::time::Duration;
 
 pub fn run(command: QueueCommand) -> Result<()> {
     match command {
@@ -45,8 +42,15 @@ pub fn run(command: QueueCommand) -> Result<()> {
             println!("{id}: removed from the queue");
             match notice {
                 Some(dsn) => {
-                    let where_to = send_notice(&ctx, &queue, &envelope.mail_from, dsn)?;
-                    println!("{id}: failure notice sent to {} ({where_to})", envelope.mail_from);
+                    let notice = queue_admin::NoticeContext {
+                        data: &ctx.data,
+                        directory: &ctx.directory,
+                        queue: &queue,
+                        hostname: &ctx.config.server.hostname,
+                        max_message_size: ctx.config.limits.max_message_size,
+                    };
+                    let where_to = queue_admin::send_removal_notice(&notice, &envelope.mail_from, dsn)?;
+                    println!("{id}: failure notice sent to {} ({})", envelope.mail_from, where_to.describe());
                 }
                 None => println!("{id}: no failure notice (null sender, or the sender asked for none)"),
             }
@@ -118,7 +122,7 @@ fn show(env: &QueuedEnvelope, message: &[u8]) {
         if env.next_attempt <= now { "now".into() } else { format!("{} (in {})", utc(env.next_attempt), span(env.next_attempt - now)) };
     println!("next attempt:  {next}");
     println!("size:          {} bytes", message.len());
-    if let Some(id) = message_id(message) {
+    if let Some(id) = queue_admin::message_id(message) {
         println!("message-id:    {id}");
     }
     let mut flags = Vec::new();
@@ -157,12 +161,6 @@ fn show(env: &QueuedEnvelope, message: &[u8]) {
     }
 }
 
-/// The Message-ID header field's value, if any (read from the header block only).
-fn message_id(message: &[u8]) -> Option<String> {
-    let parsed = mail_parser::MessageParser::default().parse_headers(message)?;
-    parsed.message_id().map(|id| format!("<{id}>"))
-}
-
 fn span(secs: i64) -> String {
     let s = secs.max(0) as u64;
     match s {
@@ -178,25 +176,4 @@ fn utc(t: i64) -> String {
         .ok()
         .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_else(|| t.to_string())
-}
-
-/// A failure notice goes where the worker sends its DSNs: a local sender's INBOX (sealed
-/// into the spool: this process holds no unlocked keys), else the queue, with the null
-/// reverse path (RFC 5321 §4.5.5), for the running server to deliver.
-fn send_notice(ctx: &Context, queue: &Queue, sender: &str, dsn: Vec<u8>) -> Result<&'static str> {
-    let sender: Address = sender.parse().with_context(|| format!("the sender address {sender:?} is unusable; no notice sent"))?;
-    let keyring = sigillo_store::Keyring::new(Duration::ZERO);
-    let route = NoticeRoute {
-        data: &ctx.data,
-        directory: &ctx.directory,
-        keyring: &keyring,
-        queue,
-        hostname: &ctx.config.server.hostname,
-        max_message_size: ctx.config.limits.max_message_size,
-    };
-    let sent = route.send(&sender, sigillo_crypto::random::hex_id()?, &dsn, false, unix_now()).context("cannot send the notice")?;
-    if sent == NoticeSent::Queued {
-        queue_admin::request_scan(queue.dir())?;
-    }
-    Ok(sent.describe())
 }

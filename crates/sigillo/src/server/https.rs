@@ -22,12 +22,14 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// What the HTTPS router serves.
 pub struct Https {
     pub web: Arc<WebState>,
+    /// `/api/v1`, the JSON admin API.
+    pub api: Arc<sigillo_web::api::ApiState>,
     pub autoconfig: Arc<super::autoconfig::Autoconfig>,
     pub certifier: Arc<Certifier>,
     pub mta_sts: Arc<super::mta_sts::MtaSts>,
 }
 
-fn router(Https { web, autoconfig, certifier, mta_sts }: Https) -> Router {
+fn router(Https { web, api, autoconfig, certifier, mta_sts }: Https) -> Router {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sigillo — {host}</title></head>\
          <body><h1>Sigillo</h1><p>{host} is a Sigillo mail server. <a href=\"/trust\">Trust center</a>.</p></body></html>",
@@ -46,6 +48,7 @@ fn router(Https { web, autoconfig, certifier, mta_sts }: Https) -> Router {
         .merge(super::mta_sts::routes(mta_sts))
         .layer(axum::middleware::from_fn(sigillo_web::headers::secure))
         .merge(sigillo_web::router(web))
+        .merge(sigillo_web::api::router(api))
 }
 
 pub async fn serve(

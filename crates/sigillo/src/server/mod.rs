@@ -79,6 +79,19 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         let restored = portal.restore_sessions().await.context("cannot restore the web sessions")?;
         tracing::info!(restored, "web sessions restored from the directory");
     }
+    let api = Arc::new(sigillo_web::api::ApiState {
+        gate: Arc::clone(&smtp.gate),
+        data: ctx.data.clone(),
+        kdf: ctx.kdf(),
+        queue: Arc::clone(&smtp.queue),
+        hostname: hostname.clone(),
+        max_message_size: ctx.config.limits.max_message_size,
+        default_quota: ctx.config.limits.default_quota,
+        keystore: ctx.data.keystore(),
+        master_key: ctx.config.master_key_path(ctx.data.root()),
+        keys_lock: Default::default(),
+        incidents_lock: Default::default(),
+    });
     let configured = ctx.config.listen.configured();
     if configured.is_empty() {
         tracing::warn!("no listeners configured under [listen] in sigillo.toml; nothing to serve");
@@ -113,6 +126,7 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
             lines.push(format!("  {name:<12} https://{addr}/"));
             let https = https::Https {
                 web: Arc::clone(&web),
+                api: Arc::clone(&api),
                 autoconfig: Arc::clone(&autoconfig),
                 certifier: certifier.clone(),
                 mta_sts: Arc::clone(&mta_sts),
