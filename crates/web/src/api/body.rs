@@ -7,6 +7,21 @@ use axum::extract::{FromRequest, Path, Request};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
+/// Reads the whole request body (at most [`super::MAX_BODY`] bytes) before anything else
+/// looks at the request. A refusal sent while the client is still sending its body makes
+/// the server close with unread data, which the kernel answers with a TCP reset: the client
+/// may then lose the refusal itself. With the body read first, every answer arrives and the
+/// connection stays usable.
+pub async fn buffer(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, super::MAX_BODY).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(_) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("the body is larger than {} bytes", super::MAX_BODY))
+            .into_response(),
+    }
+}
+
 pub struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {

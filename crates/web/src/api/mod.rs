@@ -97,6 +97,7 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .route("/api/v1/", any(not_found))
         .route("/api/v1/{*rest}", any(not_found))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(body::buffer))
         .layer(axum::middleware::map_response(json_method_not_allowed))
         .with_state(state)
         .layer(axum::middleware::from_fn(crate::headers::secure))
