@@ -266,6 +266,19 @@ fn serve_takes_scheduled_backups_and_drills_them() {
         assert!(Instant::now() < deadline, "no scheduled backup and drill within 60 s; archives: {:?}", archives(&backups));
         std::thread::sleep(Duration::from_millis(200));
     };
+    // The snapshot read the live databases as plain files. Had it done so in the server's
+    // own process, closing them would have dropped the server's SQLite locks, and this CLI
+    // process would then delete the WAL the server still writes to (sqlite.org,
+    // howtocorrupt §2.2): the server's descriptors would show it "(deleted)".
+    add_account(&s, BOB, PASSWORD);
+    let fds = std::fs::read_dir(format!("/proc/{}/fd", server.id())).unwrap();
+    let deleted: Vec<String> = fds
+        .flatten()
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .map(|target| target.to_string_lossy().to_string())
+        .filter(|target| target.contains(".db") && target.ends_with("(deleted)"))
+        .collect();
+    assert!(deleted.is_empty(), "the server writes to deleted database files: {deleted:?}");
     let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
     let status = server.wait().unwrap();
     assert!(status.success());

@@ -3,8 +3,15 @@
 //! A backup is due when the newest archive is older than `interval_secs`; on a server with
 //! no archive yet, [`FIRST_BACKUP_DELAY`] after start (a server restarted every day must
 //! still get its daily backup). A drill is due when the newest archive has not been
-//! drilled and the last drill is older than `drill_interval_secs`. Both run on the
-//! blocking pool with their own connection to the data directory.
+//! drilled and the last drill is older than `drill_interval_secs`.
+//!
+//! The backup runs in a child process (`sigillo backup create`), never in this one: the
+//! snapshot reads the live databases as plain files, and closing any descriptor of a file
+//! drops every POSIX lock this process holds on it — SQLite's included (sqlite.org,
+//! "How To Corrupt An SQLite Database File" §2.2). Another process could then checkpoint
+//! and delete the WAL this server is still writing to. A child's descriptors are its own.
+//! The drill reads only the archive and restores into a scratch directory, so it runs
+//! here on the blocking pool.
 
 use crate::commands::backup;
 use crate::context::Context;
@@ -41,12 +48,7 @@ pub async fn schedule(root: PathBuf, config: BackupConfig, mut stop: watch::Rece
                 None => started.elapsed() >= interval.min(FIRST_BACKUP_DELAY),
             };
         if backup_due {
-            run_blocking(&root, "scheduled backup", |ctx| {
-                let (info, _) = backup::create(ctx, None, &mut |_, _| {})?;
-                tracing::info!(archive = %info.path.display(), bytes = info.size, "scheduled backup written");
-                Ok(())
-            })
-            .await;
+            backup_in_child(&root, &mut stop).await;
             continue;
         }
         let Some(newest) = newest else { continue };
@@ -69,6 +71,32 @@ pub async fn schedule(root: PathBuf, config: BackupConfig, mut stop: watch::Rece
             })
             .await;
         }
+    }
+}
+
+/// `sigillo backup create --data ROOT` as a child process (see the module comment); its
+/// report goes to the log. Stopping the server stops the child.
+async fn backup_in_child(root: &Path, stop: &mut watch::Receiver<bool>) {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return tracing::error!(error = %e, "scheduled backup failed: cannot find this program to run it"),
+    };
+    let child = tokio::process::Command::new(exe)
+        .args(["backup", "create", "--data"])
+        .arg(root)
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::select! {
+        output = child => output,
+        _ = stop.changed() => return tracing::info!("scheduled backup stopped with the server"),
+    };
+    match output {
+        Ok(out) if out.status.success() => {
+            tracing::info!(report = %String::from_utf8_lossy(&out.stdout).trim(), "scheduled backup written");
+        }
+        Ok(out) => tracing::error!(status = %out.status, error = %String::from_utf8_lossy(&out.stderr).trim(), "scheduled backup failed"),
+        Err(e) => tracing::error!(error = %e, "scheduled backup failed: cannot run it"),
     }
 }
 
