@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod changes;
 pub mod deliver;
+pub mod derived;
 pub mod directory;
 pub mod keyring;
 pub mod layout;
