@@ -88,3 +88,98 @@ fn write_gram(out: &mut String, gram: &[char; 3]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search_text::{Needle, body_matches, text_matches};
+
+    /// Messages that exercise every path of `search_text`: plain, 8-bit, quoted-printable
+    /// (with soft breaks), base64, charsets, encoded words, HTML, embedded messages, and
+    /// case mappings that change length or depend on context.
+    fn corpus() -> Vec<Vec<u8>> {
+        let mut out: Vec<Vec<u8>> = vec![
+            b"Subject: Plain\r\nFrom: Ann <ann@example.org>\r\n\r\nThe Quick brown FOX, quokkazanzibar.\r\n".to_vec(),
+            b"Subject: lf only\n\nline one\nline two\n".to_vec(),
+            b"Subject: x\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nSch=F6ne Gr=FC=DFe aus K=F6ln, ein sehr lan=\r\nges Wort=3D gleich\r\n".to_vec(),
+            b"Subject: y\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nVGhlIFplYnJhIHNsZWVwcyDOn860zr/PgiDOo86jzqM=\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>Hello <b>W&ouml;rld</b></p>\r\n--b--\r\n".to_vec(),
+            "Subject: =?utf-8?q?Sch=C3=B6ne_Gr=C3=BC=C3=9Fe?= =?iso-8859-1?b?S/Zsbg==?=\r\n\r\nbody\r\n".as_bytes().to_vec(),
+            "Subject: raw utf-8 ΟΔΟΣ İstanbul STRAẞE\r\n\r\nΚαλημέρα ΚΌΣΜΕ, İyi günler, Straße, 20 \u{212A}elvin, emoji 🦘🦘 done\r\n".as_bytes().to_vec(),
+            b"Subject: latin1 raw\r\n\r\nK\xf6ln ohne charset \xff\xfe end\r\n".to_vec(),
+            b"Subject: fwd\r\nContent-Type: message/rfc822\r\n\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nInner =C3=A9t=C3=A9 text\r\n".to_vec(),
+            b"Subject: alt\r\nContent-Type: multipart/alternative; boundary=\"z\"\r\n\r\n--z\r\nContent-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=93quoted=94 =80 price\r\n--z--\r\n".to_vec(),
+        ];
+        // A large binary attachment: not indexed (always a candidate).
+        let mut big = b"Subject: big\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n".to_vec();
+        let mut x: u32 = 1;
+        for i in 0..60_000 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            big.push(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(x >> 16) as usize % 64]);
+            if i % 76 == 75 {
+                big.extend_from_slice(b"\r\n");
+            }
+        }
+        out.push(big);
+        out
+    }
+
+    /// Every substring of 1 to 8 characters of the texts SEARCH compares against, as
+    /// written and upper-cased, plus needles that occur nowhere.
+    fn needles(raw: &[u8]) -> Vec<String> {
+        let mut texts = vec![String::from_utf8_lossy(raw).into_owned()];
+        texts.extend(search_text::decoded_text(raw));
+        for (_, value, _) in message::fields(message::split(raw).0) {
+            texts.push(search_text::decode_header_value(&value));
+        }
+        let mut out: Vec<String> = vec!["absent-word".into(), "zzq".into(), "ÖÖÖ".into()];
+        for text in texts {
+            let chars: Vec<char> = text.chars().collect();
+            for len in 1..=8 {
+                for w in chars.windows(len).step_by(if chars.len() > 400 { 7 } else { 1 }) {
+                    let s: String = w.iter().collect();
+                    out.push(s.to_uppercase());
+                    out.push(s);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn narrowing_never_loses_a_match() {
+        let corpus = corpus();
+        let mut matched = 0;
+        let mut skipped = 0;
+        for raw in &corpus {
+            let Some(grams) = message_grams(raw) else {
+                assert!(raw.len() > 50_000, "only the large binary message is left unindexed");
+                continue;
+            };
+            let grams: HashSet<&str> = grams.split(' ').collect();
+            for needle in needles(raw).iter().chain(corpus.iter().flat_map(|other| needles(other).into_iter().take(300)).collect::<Vec<_>>().iter())
+            {
+                let n = Needle::new(needle);
+                let hit = body_matches(raw, &n) || text_matches(raw, &n);
+                let wanted = needle_grams(needle);
+                let candidate = wanted.iter().all(|g| grams.contains(g.as_str()));
+                if hit {
+                    matched += 1;
+                    assert!(candidate, "needle {needle:?} matches {:?} but the index would skip it", String::from_utf8_lossy(&raw[..60.min(raw.len())]));
+                } else if !candidate {
+                    skipped += 1;
+                }
+            }
+        }
+        assert!(matched > 10_000, "the corpus exercised many matches ({matched})");
+        assert!(skipped > 1_000, "and the index does narrow ({skipped} skipped)");
+    }
+
+    #[test]
+    fn needle_grams_are_bounded_and_short_needles_do_not_narrow() {
+        assert!(needle_grams("ab").is_empty());
+        assert_eq!(needle_grams("abc"), vec!["616263"]);
+        assert_eq!(needle_grams("ABC"), needle_grams("abc"));
+        assert!(needle_grams(&"quokkazanzibar".repeat(10)).len() <= MAX_NEEDLE_GRAMS);
+        assert_eq!(needle_grams("ÖÖÖ"), vec!["c3b6c3b6c3b6"]);
+    }
+}

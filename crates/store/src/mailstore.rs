@@ -443,12 +443,18 @@ impl MailStore {
     /// every message that is not indexed. Ascending.
     pub fn search_candidates(&self, mailbox: &str, all_of: &[String]) -> Result<Vec<u32>> {
         let id = mailbox_id(&self.conn, &canonical_name(mailbox))?;
-        if all_of.is_empty() {
+        // The grams are split as the index's tokenizer splits (ASCII letters and digits),
+        // each token quoted and all required: any other input becomes inert words.
+        let words: Vec<String> = all_of
+            .iter()
+            .flat_map(|g| g.split(|c: char| !c.is_ascii_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("\"{}\"", w.to_ascii_lowercase()))
+            .collect();
+        if words.is_empty() {
             return select_uids(&self.conn, id, &[1..=u32::MAX]);
         }
-        // FTS5 query syntax: each gram as a quoted string, all required (RFC-free: the
-        // grams are [0-9a-z] words by construction, quoting makes any other input inert).
-        let query = all_of.iter().map(|g| format!("\"{}\"", g.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+        let query = words.join(" AND ");
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.uid FROM messages m LEFT JOIN derived d ON d.blob_id = m.blob_id WHERE m.mailbox_id = ?1 \
              AND (d.indexed IS NOT 1 OR m.blob_id IN (SELECT rowid FROM search_grams WHERE search_grams MATCH ?2)) ORDER BY m.uid",
