@@ -454,7 +454,7 @@ impl Session {
             .with_store(move |s| {
                 let metas = s.fetch_meta(&name, &[1..=u32::MAX])?;
                 let candidates = if narrow.is_empty() { None } else { Some(s.search_candidates(&name, &narrow)?) };
-                let max_uid = uids.last().copied().unwrap_or(0);
+                let max_uid = uids.last().unwrap_or(0);
                 let mut hits = Vec::new();
                 for meta in metas {
                     if candidates.as_ref().is_some_and(|c| c.binary_search(&meta.uid).is_err()) {

@@ -27,6 +27,7 @@ pub mod sequence;
 pub mod server;
 #[cfg(feature = "server")]
 pub mod session;
+pub mod uid_list;
 
 #[cfg(feature = "server")]
 pub use server::{Server, handle_connection};

@@ -156,7 +156,8 @@ mod tests {
                 continue;
             };
             let grams: HashSet<&str> = grams.split(' ').collect();
-            for needle in needles(raw).iter().chain(corpus.iter().flat_map(|other| needles(other).into_iter().take(300)).collect::<Vec<_>>().iter())
+            for needle in
+                needles(raw).iter().chain(corpus.iter().flat_map(|other| needles(other).into_iter().take(300)).collect::<Vec<_>>().iter())
             {
                 let n = Needle::new(needle);
                 let hit = body_matches(raw, &n) || text_matches(raw, &n);
@@ -164,7 +165,11 @@ mod tests {
                 let candidate = wanted.iter().all(|g| grams.contains(g.as_str()));
                 if hit {
                     matched += 1;
-                    assert!(candidate, "needle {needle:?} matches {:?} but the index would skip it", String::from_utf8_lossy(&raw[..60.min(raw.len())]));
+                    assert!(
+                        candidate,
+                        "needle {needle:?} matches {:?} but the index would skip it",
+                        String::from_utf8_lossy(&raw[..60.min(raw.len())])
+                    );
                 } else if !candidate {
                     skipped += 1;
                 }

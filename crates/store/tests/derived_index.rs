@@ -87,8 +87,8 @@ fn envelopes_and_search_grams_old_rows_fill_and_expunge() {
 
 fn entry(n: usize) -> SpoolEntry {
     SpoolEntry {
-        mailbox: if n % 5 == 0 { "Imported/Old".into() } else { "INBOX".into() },
-        flags: if n % 2 == 0 { vec!["\\Seen".into()] } else { vec![] },
+        mailbox: if n.is_multiple_of(5) { "Imported/Old".into() } else { "INBOX".into() },
+        flags: if n.is_multiple_of(2) { vec!["\\Seen".into()] } else { vec![] },
         internal_date: 1_600_000_000 + n as i64,
         raw: raw(&format!("m{n}"), &format!("body {n}")),
     }
