@@ -426,16 +426,36 @@ impl MailStore {
     /// one: the caller renders it from the message).
     pub fn fetch_envelopes(&self, mailbox: &str, uids: &[u32]) -> Result<Vec<Option<CachedEnvelope>>> {
         let id = mailbox_id(&self.conn, &canonical_name(mailbox))?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT d.envelope, d.envelope_utf8 FROM messages m JOIN derived d ON d.blob_id = m.blob_id WHERE m.mailbox_id = ?1 AND m.uid = ?2",
-        )?;
-        let mut out = Vec::with_capacity(uids.len());
-        for &uid in uids {
-            out.push(
-                stmt.query_row(params![id, uid], |r| Ok(CachedEnvelope { envelope: r.get(0)?, envelope_utf8: r.get(1)? })).optional()?,
-            );
+        let (Some(&low), Some(&high)) = (uids.iter().min(), uids.iter().max()) else { return Ok(Vec::new()) };
+        // One range scan for a dense batch (FETCH 1:* asks for consecutive UIDs); a lookup
+        // each for a sparse one, so `1,100000` does not read the 99,998 between.
+        if u64::from(high - low) > 4 * uids.len() as u64 {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT d.envelope, d.envelope_utf8 FROM messages m JOIN derived d ON d.blob_id = m.blob_id \
+                 WHERE m.mailbox_id = ?1 AND m.uid = ?2",
+            )?;
+            let mut out = Vec::with_capacity(uids.len());
+            for &uid in uids {
+                out.push(
+                    stmt.query_row(params![id, uid], |r| Ok(CachedEnvelope { envelope: r.get(0)?, envelope_utf8: r.get(1)? }))
+                        .optional()?,
+                );
+            }
+            return Ok(out);
         }
-        Ok(out)
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.uid, d.envelope, d.envelope_utf8 FROM messages m JOIN derived d ON d.blob_id = m.blob_id \
+             WHERE m.mailbox_id = ?1 AND m.uid BETWEEN ?2 AND ?3",
+        )?;
+        let mut found: std::collections::HashMap<u32, CachedEnvelope> = std::collections::HashMap::with_capacity(uids.len());
+        let rows = stmt.query_map(params![id, low, high], |r| {
+            Ok((r.get::<_, u32>(0)?, CachedEnvelope { envelope: r.get(1)?, envelope_utf8: r.get(2)? }))
+        })?;
+        for row in rows {
+            let (uid, envelope) = row?;
+            found.insert(uid, envelope);
+        }
+        Ok(uids.iter().map(|uid| found.remove(uid)).collect())
     }
 
     /// UIDs a text search must read: the messages whose search grams contain every gram
