@@ -102,22 +102,33 @@ async def idle_connection(sem, held):
         held.append((reader, writer))
 
 
-async def idle_phase(count, limit_secs):
+async def open_idle(count, limit_secs, held):
     sem = asyncio.Semaphore(8)
-    held = []
     tasks = [asyncio.create_task(idle_connection(sem, held)) for _ in range(count)]
-    start = time.perf_counter()
     done, pending = await asyncio.wait(tasks, timeout=limit_secs)
-    elapsed = time.perf_counter() - start
     for task in pending:
         task.cancel()
     failed = sum(1 for t in done if t.exception() is not None)
     errors = [repr(t.exception()) for t in done if t.exception() is not None][:3]
+    return failed, errors
+
+
+async def idle_phase(count, limit_secs):
+    """Opens the IDLE connections in two halves and samples memory after each: the
+    second half's growth per connection is the marginal cost of an idle connection,
+    free of what the first logins leave behind in the allocator (key derivations)."""
+    held = []
+    start = time.perf_counter()
+    failed1, errors1 = await open_idle(count // 2, limit_secs / 2, held)
+    await asyncio.sleep(5)
+    mid, held_mid = memory_kib(), len(held)
+    failed2, errors2 = await open_idle(count - count // 2, limit_secs / 2, held)
+    elapsed = time.perf_counter() - start
     await asyncio.sleep(5)
     after = memory_kib()
     for reader, writer in held:
         writer.close()
-    return len(held), failed, elapsed, after, errors
+    return len(held), held_mid, failed1 + failed2, elapsed, mid, after, (errors1 + errors2)[:3]
 
 
 def main():
@@ -150,13 +161,17 @@ def main():
     time.sleep(2)
     before = memory_kib()
     limit = float(os.environ.get("IDLE_LIMIT_SECS", "600"))
-    held, failed, elapsed, after, errors = asyncio.run(idle_phase(IDLE_CONNS, limit))
+    held, held_mid, failed, elapsed, mid, after, errors = asyncio.run(idle_phase(IDLE_CONNS, limit))
+    second = held - held_mid
     result.update({
         "idle_connections": held, "idle_failed": failed, "idle_setup_s": elapsed, "idle_errors": errors,
-        "rss_before_kib": before[0], "rss_after_kib": after[0], "pss_before_kib": before[1], "pss_after_kib": after[1],
+        "rss_before_kib": before[0], "rss_mid_kib": mid[0], "rss_after_kib": after[0],
+        "pss_before_kib": before[1], "pss_mid_kib": mid[1], "pss_after_kib": after[1],
         "processes_after": after[2],
         "kib_per_idle_rss": (after[0] - before[0]) / held if held else None,
         "kib_per_idle_pss": (after[1] - before[1]) / held if held else None,
+        "kib_marginal_idle_rss": (after[0] - mid[0]) / second if second else None,
+        "kib_marginal_idle_pss": (after[1] - mid[1]) / second if second else None,
     })
     print(json.dumps(result))
 

@@ -6,8 +6,9 @@
 //! slots written after the change, and old slots still open.
 
 use crate::{AccountKeys, CryptoError, Key32, random, symmetric};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 /// Argon2id cost parameters (RFC 9106 §3.1 names: m in KiB, t iterations, p lanes).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -66,11 +67,28 @@ fn aad(context: &[u8]) -> Vec<u8> {
 
 fn derive_kek(secret: &[u8], salt: &[u8], p: KdfParams) -> Result<Key32, CryptoError> {
     let params = Params::new(p.memory_kib, p.iterations, p.parallelism, Some(32)).map_err(|e| CryptoError::Kdf(e.to_string()))?;
+    let blocks_needed = params.block_count();
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
     let mut out = [0u8; 32];
-    argon.hash_password_into(secret, salt, &mut out).map_err(|e| CryptoError::Kdf(e.to_string()))?;
+    let mut blocks: Vec<Block> = Vec::with_capacity(blocks_needed.max(KDF_RESERVE_BYTES / std::mem::size_of::<Block>()));
+    blocks.resize(blocks_needed, Block::default());
+    let hashed = argon.hash_password_into_with_memory(secret, salt, &mut out, &mut blocks[..]);
+    // The work memory holds values derived from the secret.
+    for block in &mut blocks {
+        block.zeroize();
+    }
+    hashed.map_err(|e| CryptoError::Kdf(e.to_string()))?;
     Ok(Key32::from_bytes(out))
 }
+
+/// The KDF's work memory is reserved this large, though only `memory_kib` of it is used
+/// (touched, so resident). glibc serves an allocation below its dynamic mmap threshold,
+/// which rises to 32 MiB once mapped chunks are freed, from its heap arenas; there a freed
+/// 19 MiB KDF buffer is fragmented by the small allocations the login makes meanwhile and
+/// stays resident. A server that unlocks an account per login (IMAP IDLE clients) grew
+/// ~1.3 MB per connection that way (bench/imap-load); above the threshold the buffer is
+/// always its own mapping, given back to the system when the derivation ends.
+const KDF_RESERVE_BYTES: usize = 33 * 1024 * 1024;
 
 mod hex_bytes {
     use serde::{Deserialize, Deserializer, Serializer};
@@ -97,5 +115,17 @@ mod tests {
         assert_eq!(back.unwrap_keys(b"correct horse", b"acct-1").unwrap(), keys);
         assert!(matches!(back.unwrap_keys(b"wrong", b"acct-1"), Err(CryptoError::Decrypt)));
         assert!(matches!(back.unwrap_keys(b"correct horse", b"acct-2"), Err(CryptoError::Decrypt)));
+    }
+
+    #[test]
+    fn kek_with_reserved_memory_equals_the_library_allocation() {
+        // Slots written before the KDF memory was reserved by us must still open.
+        let p = KdfParams::OWASP_MINIMUM;
+        let params = Params::new(p.memory_kib, p.iterations, p.parallelism, Some(32)).unwrap();
+        let mut expected = [0u8; 32];
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password_into(b"secret", b"sixteen byte salt", &mut expected)
+            .unwrap();
+        assert_eq!(derive_kek(b"secret", b"sixteen byte salt", p).unwrap().expose(), &expected);
     }
 }

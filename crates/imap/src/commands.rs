@@ -7,9 +7,11 @@ use crate::mime;
 use crate::parser::search::DateCmp;
 use crate::parser::{FetchAttr, SearchKey, SectionPart, StoreMode};
 use crate::response;
+use crate::search_index;
 use crate::search_text::{self, Needle};
 use crate::sequence::{SequenceSet, format_set};
 use crate::session::{Done, Session, State};
+use sigillo_store::derived::CachedEnvelope;
 use sigillo_store::mailstore::{FlagOp, MessageMeta};
 
 const MAX_FETCH_BATCH: usize = 200;
@@ -23,7 +25,19 @@ fn internal_date(secs: i64) -> String {
 fn needs_raw(attrs: &[FetchAttr]) -> bool {
     attrs
         .iter()
-        .any(|a| !matches!(a, FetchAttr::Flags | FetchAttr::Uid | FetchAttr::InternalDate | FetchAttr::Rfc822Size | FetchAttr::ModSeq))
+        // ENVELOPE comes from the store's derived data (the message is read only for an
+        // old message stored without it).
+        .any(|a| {
+            !matches!(
+                a,
+                FetchAttr::Flags
+                    | FetchAttr::Uid
+                    | FetchAttr::InternalDate
+                    | FetchAttr::Rfc822Size
+                    | FetchAttr::ModSeq
+                    | FetchAttr::Envelope
+            )
+        })
 }
 
 fn sets_seen(attrs: &[FetchAttr]) -> bool {
@@ -95,6 +109,7 @@ impl Session {
         let (name, read_only) = (sel.name.clone(), sel.read_only);
         let mark_seen = sets_seen(&attrs) && !read_only;
         let want_raw = needs_raw(&attrs);
+        let want_envelope = attrs.contains(&FetchAttr::Envelope);
         if vanished && let Some(since) = changed_since {
             let n = name.clone();
             let r = ranges.clone();
@@ -134,19 +149,39 @@ impl Session {
                     }
                 }
             }
-            let raws: Vec<Option<Vec<u8>>> = if want_raw {
+            let envelopes: Vec<Option<CachedEnvelope>> = if want_envelope {
                 let n = name.clone();
                 let uids: Vec<u32> = chunk.iter().map(|m| m.uid).collect();
-                match self.with_store(move |s| uids.iter().map(|&u| s.fetch_raw(&n, u)).collect::<Result<Vec<_>, _>>()).await {
-                    Ok(r) => r,
+                match self.with_store(move |s| s.fetch_envelopes(&n, &uids)).await {
+                    Ok(e) => e,
                     Err(e) => return e.done(),
                 }
             } else {
                 vec![None; chunk.len()]
             };
-            for (meta, raw) in chunk.iter().zip(raws) {
+            let raws: Vec<Option<Vec<u8>>> = {
+                // Every message when an attribute needs its bytes; otherwise only those
+                // whose ENVELOPE was not stored.
+                let wanted: Vec<Option<u32>> =
+                    chunk.iter().zip(&envelopes).map(|(m, e)| (want_raw || (want_envelope && e.is_none())).then_some(m.uid)).collect();
+                if wanted.iter().any(Option::is_some) {
+                    let n = name.clone();
+                    match self
+                        .with_store(move |s| {
+                            wanted.iter().map(|u| u.map_or(Ok(None), |u| s.fetch_raw(&n, u))).collect::<Result<Vec<_>, _>>()
+                        })
+                        .await
+                    {
+                        Ok(r) => r,
+                        Err(e) => return e.done(),
+                    }
+                } else {
+                    vec![None; chunk.len()]
+                }
+            };
+            for ((meta, raw), envelope) in chunk.iter().zip(raws).zip(&envelopes) {
                 let Some(seq) = self.selected().and_then(|s| s.seq_of(meta.uid)) else { continue };
-                let line = match self.fetch_line(seq, meta, raw.as_deref(), &attrs) {
+                let line = match self.fetch_line(seq, meta, raw.as_deref(), envelope.as_ref(), &attrs) {
                     Ok(line) => line,
                     Err(done) => return done,
                 };
@@ -164,7 +199,14 @@ impl Session {
 
     /// One `* n FETCH (...)` line; `Err` is the tagged reply that ends the command
     /// (RFC 3516 §4.3 UNKNOWN-CTE).
-    fn fetch_line(&self, seq: u32, meta: &MessageMeta, raw: Option<&[u8]>, attrs: &[FetchAttr]) -> Result<Vec<u8>, Done> {
+    fn fetch_line(
+        &self,
+        seq: u32,
+        meta: &MessageMeta,
+        raw: Option<&[u8]>,
+        envelope: Option<&CachedEnvelope>,
+        attrs: &[FetchAttr],
+    ) -> Result<Vec<u8>, Done> {
         let utf8 = self.utf8;
         let mut out = format!("* {seq} FETCH (").into_bytes();
         let raw = raw.unwrap_or(&[]);
@@ -185,7 +227,10 @@ impl Session {
                 FetchAttr::ModSeq => out.extend_from_slice(format!("MODSEQ ({})", meta.modseq).as_bytes()),
                 FetchAttr::Envelope => {
                     out.extend_from_slice(b"ENVELOPE ");
-                    out.extend_from_slice(&message::envelope(raw, utf8));
+                    match envelope {
+                        Some(cached) => out.extend_from_slice(cached.rendering(utf8)),
+                        None => out.extend_from_slice(&message::envelope(raw, utf8)),
+                    }
                 }
                 FetchAttr::BodyStructure => {
                     out.extend_from_slice(b"BODYSTRUCTURE ");
@@ -402,12 +447,19 @@ impl Session {
         let today_offset = 0;
         let want_raw = key_needs_raw(&key);
         let has_modseq = key_has_modseq(&key);
+        // A BODY/TEXT key every match must satisfy lets the index skip the messages
+        // that cannot contain it; each remaining one is still verified below.
+        let narrow: Vec<String> = required_text(&key).map(search_index::needle_grams).unwrap_or_default();
         let found = self
             .with_store(move |s| {
                 let metas = s.fetch_meta(&name, &[1..=u32::MAX])?;
-                let max_uid = uids.last().copied().unwrap_or(0);
+                let candidates = if narrow.is_empty() { None } else { Some(s.search_candidates(&name, &narrow)?) };
+                let max_uid = uids.last().unwrap_or(0);
                 let mut hits = Vec::new();
                 for meta in metas {
+                    if candidates.as_ref().is_some_and(|c| c.binary_search(&meta.uid).is_err()) {
+                        continue;
+                    }
                     let Ok(index) = uids.binary_search(&meta.uid) else { continue };
                     let seq = index as u32 + 1;
                     let raw = if want_raw { s.fetch_raw(&name, meta.uid)?.unwrap_or_default() } else { Vec::new() };
@@ -482,6 +534,16 @@ fn key_needs_raw(key: &SearchKey) -> bool {
         SearchKey::Or(a, b) => key_needs_raw(a) || key_needs_raw(b),
         SearchKey::Not(k) => key_needs_raw(k),
         _ => false,
+    }
+}
+
+/// The longest BODY or TEXT string that every match of `key` must contain (the key
+/// itself, or one conjunct of an AND); `None` when no such string exists (OR, NOT...).
+fn required_text(key: &SearchKey) -> Option<&str> {
+    match key {
+        SearchKey::Body(text) | SearchKey::Text(text) => Some(text),
+        SearchKey::And(keys) => keys.iter().filter_map(required_text).max_by_key(|t| t.chars().count()),
+        _ => None,
     }
 }
 

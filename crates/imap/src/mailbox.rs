@@ -7,6 +7,7 @@ use crate::parser::{ListOptions, StatusItem};
 use crate::response;
 use crate::selected::Selected;
 use crate::session::{Done, Session, State};
+use crate::uid_list::UidList;
 use sigillo_store::mailstore::{MailboxInfo, NewMessage};
 use std::collections::HashMap;
 
@@ -52,7 +53,7 @@ impl Session {
             name: view.name,
             read_only,
             uidvalidity: view.uidvalidity,
-            uids: view.uids,
+            uids: UidList::from_sorted(&view.uids),
             flags: HashMap::new(),
             watermark: view.highest_modseq,
         });

@@ -109,8 +109,14 @@ fn collect(message: &Message<'_>, out: &mut String, depth: usize) {
     }
 }
 
+/// The decoded text of every text part, as BODY and TEXT compare it after decoding
+/// (the search index reads the same text).
+pub fn decoded_text(raw: &[u8]) -> Option<String> {
+    parsed(raw).map(|m| decoded_body(&m))
+}
+
 /// Encoded content or 8-bit octets: only then can decoding find what the raw text did not.
-fn needs_decoding(raw: &[u8]) -> bool {
+pub fn needs_decoding(raw: &[u8]) -> bool {
     !raw.is_ascii() || contains_ascii_ci(raw, b"=?") || transfer_encoded(raw)
 }
 

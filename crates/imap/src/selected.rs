@@ -5,6 +5,7 @@
 use crate::io::IoError;
 use crate::sequence::{SequenceSet, format_set};
 use crate::session::{Session, State};
+use crate::uid_list::UidList;
 use sigillo_store::mailstore::MessageMeta;
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
@@ -14,8 +15,8 @@ pub struct Selected {
     pub name: String,
     pub read_only: bool,
     pub uidvalidity: u32,
-    /// UIDs in sequence order: `uids[i]` is message number i + 1.
-    pub uids: Vec<u32>,
+    /// UIDs in sequence order: `uids.get(i)` is message number i + 1.
+    pub uids: UidList,
     /// Flags this client was told during the current command (FETCH, STORE), so the
     /// changes reported after it do not repeat them. Emptied once those changes are
     /// reported: a session holds no per-message flags between commands (a 100,000-message
@@ -30,7 +31,7 @@ impl Selected {
     }
 
     pub fn max_uid(&self) -> u32 {
-        self.uids.last().copied().unwrap_or(0)
+        self.uids.last().unwrap_or(0)
     }
 
     /// The UID ranges a command's set names: UIDs directly, or sequence numbers mapped.
@@ -46,7 +47,9 @@ impl Selected {
             if count == 0 || a > count {
                 continue;
             }
-            out.push(self.uids[a as usize - 1]..=self.uids[b as usize - 1]);
+            if let (Some(first), Some(last)) = (self.uids.get(a as usize - 1), self.uids.get(b as usize - 1)) {
+                out.push(first..=last);
+            }
         }
         out
     }

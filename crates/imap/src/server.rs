@@ -2,6 +2,7 @@
 //! `imaps`, STARTTLS on `imap`), the greeting, the command loop, and BYE at shutdown.
 
 use crate::io::{Conn, Stream};
+use crate::open_stores::OpenStores;
 use crate::session::Session;
 use sigillo_auth::LoginGate;
 use sigillo_store::DataDir;
@@ -21,6 +22,8 @@ pub struct Server {
     pub max_message_size: u64,
     /// Before login: short, so idle unauthenticated sockets do not pile up.
     pub login_timeout: Duration,
+    /// The mailstores open for logged-in accounts, one per account.
+    pub stores: OpenStores,
 }
 
 /// RFC 9051 §5.4: the autologout timer is at least 30 minutes; IDLE is excepted.

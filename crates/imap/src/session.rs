@@ -3,6 +3,7 @@
 //! sessions' changes cause (RFC 9051 §7.5.1, §5.2).
 
 use crate::io::{Conn, IoError, Stream};
+use crate::open_stores::SharedStore;
 use crate::parser::reader::{Read, ReadLimits, read_command};
 use crate::parser::{Command, ParseError, parse_command, parse_tag};
 use crate::response;
@@ -14,7 +15,7 @@ use sigillo_auth::{LoginRefused, Session as AuthSession};
 use sigillo_store::changes::{self, Change};
 use sigillo_store::{MailStore, StoreError};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::{broadcast, watch};
 use zeroize::Zeroizing;
 
@@ -23,7 +24,8 @@ pub struct User {
     pub auth: AuthSession,
     /// This session in the account's live-session registry (and its limit).
     pub connection: ConnectionGuard,
-    pub store: Arc<Mutex<MailStore>>,
+    /// Shared with the account's other sessions ([`crate::open_stores`]).
+    pub store: SharedStore,
     pub changes: broadcast::Receiver<Change>,
 }
 
@@ -475,17 +477,23 @@ impl Session {
                     let unlocked_data = data.clone();
                     let keys = auth.unlocked.keys.clone();
                     let account_id = account.clone();
-                    tokio::task::spawn_blocking(move || -> Result<MailStore, StoreError> {
-                        let mut store = MailStore::open(&unlocked_data.mailstore_db(&account_id), &keys.mailbox_key, &account_id)?;
+                    let server = Arc::clone(&self.server);
+                    tokio::task::spawn_blocking(move || -> Result<SharedStore, StoreError> {
+                        let path = unlocked_data.mailstore_db(&account_id);
+                        let shared = server.stores.get_or_open(&account_id, || MailStore::open(&path, &keys.mailbox_key, &account_id))?;
+                        let mut store = shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                         sigillo_store::merge::merge_spool(&mut store, &unlocked_data.spool_dir(&account_id), &keys.sealing_seed)?;
-                        Ok(store)
+                        // Messages stored before the derived data existed get it now, once.
+                        store.fill_derived()?;
+                        drop(store);
+                        Ok(shared)
                     })
                     .await
                 };
                 match opened {
                     Ok(Ok(store)) => {
                         let changes = changes::subscribe(&account);
-                        self.user = Some(User { auth, connection, store: Arc::new(Mutex::new(store)), changes });
+                        self.user = Some(User { auth, connection, store, changes });
                         self.state = State::Authenticated;
                         self.conn.timeout = IDLE_TIMEOUT;
                         Done::ok(format!("[CAPABILITY {}] Logged in", self.capabilities()))

@@ -13,6 +13,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // Every append in this process stores the ENVELOPE and search grams beside the message.
+    sigillo_imap::derive::register();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SIGILLO_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),

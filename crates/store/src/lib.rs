@@ -14,6 +14,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod changes;
 pub mod deliver;
+pub mod derived;
 pub mod directory;
 pub mod keyring;
 pub mod layout;

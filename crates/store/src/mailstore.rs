@@ -6,6 +6,7 @@
 //! MODSEQ (RFC 7162), expunge, copy, move, mailbox create/rename/delete, quota usage.
 
 use crate::changes::{self, Change, ChangeKind};
+use crate::derived::{self, CachedEnvelope, Derived};
 use crate::{Result, StoreError, sqlcipher};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use sigillo_core::clock::unix_now;
@@ -59,7 +60,17 @@ CREATE TABLE IF NOT EXISTS expunged (
     PRIMARY KEY (mailbox_id, uid)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS merged_spool (id TEXT PRIMARY KEY, merged INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS derived (
+    blob_id INTEGER PRIMARY KEY,
+    envelope BLOB NOT NULL,
+    envelope_utf8 BLOB,
+    indexed INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_grams USING fts5(grams, content='', contentless_delete=1, detail='none', tokenize='ascii');
 ";
+
+/// Blobs handled per transaction when derived data is filled in for older messages.
+const FILL_BATCH: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailboxInfo {
@@ -149,7 +160,12 @@ impl MailStore {
 
     pub fn open(path: &Path, key: &Key32, account_id: &str) -> Result<Self> {
         let store = MailStore { conn: sqlcipher::open_encrypted(path, key, false)?, account_id: account_id.to_string() };
+        // A database from before the derived tables: its messages get them by fill_derived.
+        let had_derived = store.conn.query_row("SELECT 1 FROM sqlite_master WHERE name = 'derived'", [], |_| Ok(())).optional()?.is_some();
         store.conn.execute_batch(SCHEMA)?;
+        if !had_derived {
+            store.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('derived_pending', 1)", [])?;
+        }
         Ok(store)
     }
 
@@ -418,6 +434,107 @@ impl MailStore {
             .optional()?)
     }
 
+    /// The ENVELOPEs stored at append for `uids` (`None` for a message stored without
+    /// one: the caller renders it from the message).
+    pub fn fetch_envelopes(&self, mailbox: &str, uids: &[u32]) -> Result<Vec<Option<CachedEnvelope>>> {
+        let id = mailbox_id(&self.conn, &canonical_name(mailbox))?;
+        let (Some(&low), Some(&high)) = (uids.iter().min(), uids.iter().max()) else { return Ok(Vec::new()) };
+        // One range scan for a dense batch (FETCH 1:* asks for consecutive UIDs); a lookup
+        // each for a sparse one, so `1,100000` does not read the 99,998 between.
+        if u64::from(high - low) > 4 * uids.len() as u64 {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT d.envelope, d.envelope_utf8 FROM messages m JOIN derived d ON d.blob_id = m.blob_id \
+                 WHERE m.mailbox_id = ?1 AND m.uid = ?2",
+            )?;
+            let mut out = Vec::with_capacity(uids.len());
+            for &uid in uids {
+                out.push(
+                    stmt.query_row(params![id, uid], |r| Ok(CachedEnvelope { envelope: r.get(0)?, envelope_utf8: r.get(1)? }))
+                        .optional()?,
+                );
+            }
+            return Ok(out);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.uid, d.envelope, d.envelope_utf8 FROM messages m JOIN derived d ON d.blob_id = m.blob_id \
+             WHERE m.mailbox_id = ?1 AND m.uid BETWEEN ?2 AND ?3",
+        )?;
+        let mut found: std::collections::HashMap<u32, CachedEnvelope> = std::collections::HashMap::with_capacity(uids.len());
+        let rows = stmt.query_map(params![id, low, high], |r| {
+            Ok((r.get::<_, u32>(0)?, CachedEnvelope { envelope: r.get(1)?, envelope_utf8: r.get(2)? }))
+        })?;
+        for row in rows {
+            let (uid, envelope) = row?;
+            found.insert(uid, envelope);
+        }
+        Ok(uids.iter().map(|uid| found.remove(uid)).collect())
+    }
+
+    /// UIDs a text search must read: the messages whose search grams contain every gram
+    /// of `all_of` (the index only narrows; the caller verifies each candidate), plus
+    /// every message that is not indexed. Ascending.
+    pub fn search_candidates(&self, mailbox: &str, all_of: &[String]) -> Result<Vec<u32>> {
+        let id = mailbox_id(&self.conn, &canonical_name(mailbox))?;
+        // The grams are split as the index's tokenizer splits (ASCII letters and digits),
+        // each token quoted and all required: any other input becomes inert words.
+        let words: Vec<String> = all_of
+            .iter()
+            .flat_map(|g| g.split(|c: char| !c.is_ascii_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("\"{}\"", w.to_ascii_lowercase()))
+            .collect();
+        if words.is_empty() {
+            return select_uids(&self.conn, id, &[1..=u32::MAX]);
+        }
+        let query = words.join(" AND ");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.uid FROM messages m LEFT JOIN derived d ON d.blob_id = m.blob_id WHERE m.mailbox_id = ?1 \
+             AND (d.indexed IS NOT 1 OR m.blob_id IN (SELECT rowid FROM search_grams WHERE search_grams MATCH ?2)) ORDER BY m.uid",
+        )?;
+        let rows = stmt.query_map(params![id, query], |r| r.get(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Whether some messages were stored without derived data (a database from before
+    /// it existed, or an append in a process without a [`derived::Deriver`]).
+    pub fn derived_pending(&self) -> Result<bool> {
+        let pending: Option<i64> =
+            self.conn.query_row("SELECT value FROM meta WHERE key = 'derived_pending'", [], |r| r.get(0)).optional()?;
+        Ok(pending.unwrap_or(0) != 0)
+    }
+
+    /// Computes the derived data of every message that lacks it, a batch per
+    /// transaction (so an interruption keeps what was done). Returns how many were
+    /// filled; 0 without a registered deriver.
+    pub fn fill_derived(&mut self) -> Result<usize> {
+        if !self.derived_pending()? {
+            return Ok(0);
+        }
+        let mut filled = 0;
+        loop {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let todo: Vec<i64> = {
+                let mut stmt = tx.prepare(
+                    "SELECT b.id FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM derived d WHERE d.blob_id = b.id) ORDER BY b.id LIMIT ?1",
+                )?;
+                let rows = stmt.query_map([FILL_BATCH as i64], |r| r.get(0))?;
+                rows.collect::<std::result::Result<_, _>>()?
+            };
+            for &blob in &todo {
+                let raw: Vec<u8> = tx.query_row("SELECT raw FROM blobs WHERE id = ?1", [blob], |r| r.get(0))?;
+                let Some(derived) = derived::derive(&raw) else { return Ok(filled) };
+                insert_derived(&tx, blob, &derived)?;
+                filled += 1;
+            }
+            if todo.len() < FILL_BATCH {
+                tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('derived_pending', 0)", [])?;
+                tx.commit()?;
+                return Ok(filled);
+            }
+            tx.commit()?;
+        }
+    }
+
     /// STORE (RFC 9051 §6.4.6) with optional UNCHANGEDSINCE (RFC 7162 §3.1.3).
     pub fn store_flags(
         &mut self,
@@ -681,6 +798,12 @@ fn append_in(tx: &Transaction<'_>, name: &str, messages: &[NewMessage<'_>]) -> R
         flags.dedup();
         blob_stmt.execute([message.raw])?;
         let blob_id = tx.last_insert_rowid();
+        match derived::derive(message.raw) {
+            Some(derived) => insert_derived(tx, blob_id, &derived)?,
+            None => {
+                tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('derived_pending', 1)", [])?;
+            }
+        }
         let uid = take_uid(tx, id)?;
         let modseq = bump_modseq(tx, id)?;
         msg_stmt.execute(params![id, uid, modseq as i64, flags.join(" "), message.internal_date, message.raw.len() as i64, blob_id])?;
@@ -725,8 +848,24 @@ fn delete_rows(tx: &Transaction<'_>, mailbox: i64, uids: &[u32]) -> Result<()> {
         let blob: i64 =
             tx.query_row("DELETE FROM messages WHERE mailbox_id = ?1 AND uid = ?2 RETURNING blob_id", params![mailbox, uid], |r| r.get(0))?;
         tx.execute("UPDATE blobs SET refs = refs - 1 WHERE id = ?1", [blob])?;
-        tx.execute("DELETE FROM blobs WHERE id = ?1 AND refs <= 0", [blob])?;
+        let unused: bool = tx.query_row("SELECT refs <= 0 FROM blobs WHERE id = ?1", [blob], |r| r.get(0))?;
+        if unused {
+            tx.execute("DELETE FROM derived WHERE blob_id = ?1", [blob])?;
+            tx.execute("DELETE FROM search_grams WHERE rowid = ?1", [blob])?;
+            tx.execute("DELETE FROM blobs WHERE id = ?1", [blob])?;
+        }
         tx.execute("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES (?1, ?2, ?3)", params![mailbox, uid, modseq as i64])?;
+    }
+    Ok(())
+}
+
+/// Stores a message's derived data (ENVELOPE and search grams) beside its blob.
+fn insert_derived(conn: &Connection, blob: i64, derived: &Derived) -> Result<()> {
+    conn.prepare_cached("INSERT OR REPLACE INTO derived(blob_id, envelope, envelope_utf8, indexed) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![blob, derived.envelope, derived.envelope_utf8, derived.grams.is_some()])?;
+    // A new blob id never has grams: deleted blobs take theirs with them (delete_rows).
+    if let Some(grams) = &derived.grams {
+        conn.prepare_cached("INSERT INTO search_grams(rowid, grams) VALUES (?1, ?2)")?.execute(params![blob, grams])?;
     }
     Ok(())
 }

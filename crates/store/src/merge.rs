@@ -10,7 +10,7 @@
 use crate::mailstore::{MailStore, NewMessage, SpoolMessage};
 use crate::{Result, spool};
 use sigillo_crypto::Key32;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Merge records are kept this long (a week) so a concurrent merge can never re-add a
 /// message whose spool file it read before another merge removed it.
@@ -34,7 +34,7 @@ const MERGE_BATCH_BYTES: usize = 32 * 1024 * 1024;
 
 pub fn merge_spool(store: &mut MailStore, spool_dir: &Path, sealing_seed: &Key32) -> Result<MergeReport> {
     let mut report = MergeReport::default();
-    let mut batch: Vec<(spool::Pending, spool::SpoolEntry)> = Vec::new();
+    let mut batch: Vec<Item> = Vec::new();
     let mut batch_bytes = 0;
     let pending = spool::pending(spool_dir)?;
     // Every IMAP session checks the spool twice a second while idle: an empty spool must
@@ -48,16 +48,38 @@ pub fn merge_spool(store: &mut MailStore, spool_dir: &Path, sealing_seed: &Key32
             report.already_merged += 1;
             continue;
         }
-        let entry = match spool::open(sealing_seed, &pending.path) {
-            Ok(entry) => entry,
+        let opened = match spool::open_any(sealing_seed, &pending.path) {
+            Ok(opened) => opened,
             Err(e) => {
                 tracing::warn!(spool_id = %pending.id, error = %e, "spool file cannot be opened; left in place");
                 report.unreadable += 1;
                 continue;
             }
         };
-        batch_bytes += entry.raw.len();
-        batch.push((pending, entry));
+        if opened.bundle {
+            // A bundle (import) is one transaction of its own: merged entirely or not at
+            // all, each message under `<file id>#<index>` so a second merge adds none twice.
+            merge_batch(store, &mut batch, &mut report)?;
+            batch_bytes = 0;
+            let mut items: Vec<Item> = opened
+                .entries
+                .into_iter()
+                .enumerate()
+                .map(|(i, entry)| Item { spool_id: format!("{}#{i}", pending.id), path: None, entry })
+                .collect();
+            if let Some(last) = items.last_mut() {
+                last.path = Some(pending.path.clone());
+            } else {
+                spool::remove(&pending.path)?;
+                continue;
+            }
+            merge_batch(store, &mut items, &mut report)?;
+            continue;
+        }
+        for entry in opened.entries {
+            batch_bytes += entry.raw.len();
+            batch.push(Item { spool_id: pending.id.clone(), path: Some(pending.path.clone()), entry });
+        }
         if batch.len() >= MERGE_BATCH_MESSAGES || batch_bytes >= MERGE_BATCH_BYTES {
             merge_batch(store, &mut batch, &mut report)?;
             batch_bytes = 0;
@@ -69,18 +91,26 @@ pub fn merge_spool(store: &mut MailStore, spool_dir: &Path, sealing_seed: &Key32
     Ok(report)
 }
 
+/// One message to merge: its spool id and, for the last message of a file, the file to
+/// remove once the transaction has committed.
+struct Item {
+    spool_id: String,
+    path: Option<PathBuf>,
+    entry: spool::SpoolEntry,
+}
+
 /// Commits a batch (messages and their spool ids in one transaction), then removes the
 /// spool files: the order that makes a crash anywhere harmless.
-fn merge_batch(store: &mut MailStore, batch: &mut Vec<(spool::Pending, spool::SpoolEntry)>, report: &mut MergeReport) -> Result<()> {
+fn merge_batch(store: &mut MailStore, batch: &mut Vec<Item>, report: &mut MergeReport) -> Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
     let items: Vec<SpoolMessage<'_>> = batch
         .iter()
-        .map(|(pending, entry)| SpoolMessage {
-            spool_id: &pending.id,
-            mailbox: &entry.mailbox,
-            message: NewMessage { raw: &entry.raw, flags: &entry.flags, internal_date: entry.internal_date },
+        .map(|item| SpoolMessage {
+            spool_id: &item.spool_id,
+            mailbox: &item.entry.mailbox,
+            message: NewMessage { raw: &item.entry.raw, flags: &item.entry.flags, internal_date: item.entry.internal_date },
         })
         .collect();
     let merged = store.append_batch_from_spool(&items)?;
@@ -92,14 +122,16 @@ fn merge_batch(store: &mut MailStore, batch: &mut Vec<(spool::Pending, spool::Sp
         }
     }
     // The files go after the commit; one directory sync for the batch. A file that comes
-    // back after a crash is harmless: its id is in the mailbox and the next merge drops it.
-    let dir = batch.first().and_then(|(pending, _)| pending.path.parent().map(Path::to_path_buf));
-    for (pending, _) in batch.drain(..) {
-        match std::fs::remove_file(&pending.path) {
+    // back after a crash is harmless: its ids are in the mailbox and the next merge drops it.
+    let mut dir = None;
+    for item in batch.drain(..) {
+        let Some(path) = item.path else { continue };
+        match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
         }
+        dir = path.parent().map(Path::to_path_buf);
     }
     if let Some(dir) = dir {
         sigillo_core::durable::sync_dir(&dir)?;

@@ -16,6 +16,10 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 4] = b"SGS1";
+/// A bundle of messages ([`deposit_bundle`]).
+const BUNDLE_MAGIC: &[u8; 4] = b"SGB1";
+/// Messages in one bundle file, at most: bounds what a merge decrypts at once.
+pub const MAX_BUNDLE_MESSAGES: usize = 100_000;
 const SUFFIX: &str = ".sealed";
 
 /// What a spool file holds once opened.
@@ -44,17 +48,43 @@ pub struct Pending {
 
 /// Seals `entry` to `public_key` and stores it durably; returns the spool id.
 pub fn deposit(spool_dir: &Path, public_key: &[u8], entry: &SpoolEntry) -> Result<String> {
-    durable::create_private_dir(spool_dir)?;
-    let header =
-        serde_json::to_vec(&Header { mailbox: entry.mailbox.clone(), flags: entry.flags.clone(), internal_date: entry.internal_date })
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let header = header_json(entry)?;
     let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(8 + header.len() + entry.raw.len()));
     plain.extend_from_slice(MAGIC);
     plain.extend_from_slice(&(header.len() as u32).to_be_bytes());
     plain.extend_from_slice(&header);
     plain.extend_from_slice(&entry.raw);
-    let sealed = sealing::seal(public_key, &plain)?;
+    write_sealed(spool_dir, public_key, &plain)
+}
 
+/// Seals many messages into one spool file (`sigillo import`): one seal, one fsync and
+/// one rename for the lot instead of one each. The file appears complete or not at all,
+/// and the merge takes it in one transaction, so a bundle is merged entirely or not.
+pub fn deposit_bundle(spool_dir: &Path, public_key: &[u8], entries: &[SpoolEntry]) -> Result<String> {
+    let total: usize = entries.iter().map(|e| e.raw.len() + 128).sum();
+    let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(8 + total));
+    plain.extend_from_slice(BUNDLE_MAGIC);
+    plain.extend_from_slice(&u32::try_from(entries.len()).map_err(|_| StoreError::Invalid("bundle too large".into()))?.to_be_bytes());
+    for entry in entries {
+        let header = header_json(entry)?;
+        let raw_len = u32::try_from(entry.raw.len()).map_err(|_| StoreError::Invalid("message too large".into()))?;
+        plain.extend_from_slice(&(header.len() as u32).to_be_bytes());
+        plain.extend_from_slice(&header);
+        plain.extend_from_slice(&raw_len.to_be_bytes());
+        plain.extend_from_slice(&entry.raw);
+    }
+    write_sealed(spool_dir, public_key, &plain)
+}
+
+fn header_json(entry: &SpoolEntry) -> Result<Vec<u8>> {
+    serde_json::to_vec(&Header { mailbox: entry.mailbox.clone(), flags: entry.flags.clone(), internal_date: entry.internal_date })
+        .map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// Seals `plain` and writes it to a temp file, fsyncs, renames, fsyncs the directory.
+fn write_sealed(spool_dir: &Path, public_key: &[u8], plain: &[u8]) -> Result<String> {
+    durable::create_private_dir(spool_dir)?;
+    let sealed = sealing::seal(public_key, plain)?;
     let id = format!("{:016x}-{}", unix_now_millis(), random::hex_id()?);
     let tmp = spool_dir.join(format!(".{id}.tmp"));
     let path = spool_dir.join(format!("{id}{SUFFIX}"));
@@ -104,18 +134,79 @@ pub fn remove_stale_temp_files(spool_dir: &Path) -> Result<usize> {
     Ok(removed)
 }
 
-/// Opens a spool file with the account's sealing seed.
+/// Opens a single-message spool file with the account's sealing seed.
 pub fn open(seed: &Key32, path: &Path) -> Result<SpoolEntry> {
+    let mut opened = open_any(seed, path)?;
+    match (opened.bundle, opened.entries.pop()) {
+        (false, Some(entry)) => Ok(entry),
+        _ => Err(StoreError::Invalid(format!("{} is a bundle, not one message", path.display()))),
+    }
+}
+
+/// The messages of a spool file, single or bundle.
+#[derive(Debug)]
+pub struct Opened {
+    pub bundle: bool,
+    pub entries: Vec<SpoolEntry>,
+}
+
+/// Opens any spool file (one message or a bundle) with the account's sealing seed.
+pub fn open_any(seed: &Key32, path: &Path) -> Result<Opened> {
     let sealed = std::fs::read(path)?;
-    let plain = sealing::open(seed, &sealed)?;
+    let plain = zeroize::Zeroizing::new(sealing::open(seed, &sealed)?);
     let bad = || StoreError::Invalid(format!("{} is not a Sigillo spool file", path.display()));
-    if plain.len() < 8 || &plain[..4] != MAGIC {
+    if plain.len() < 8 {
         return Err(bad());
     }
-    let header_len = u32::from_be_bytes([plain[4], plain[5], plain[6], plain[7]]) as usize;
-    let header_end = 8usize.checked_add(header_len).filter(|&end| end <= plain.len()).ok_or_else(bad)?;
-    let header: Header = serde_json::from_slice(&plain[8..header_end]).map_err(|_| bad())?;
-    Ok(SpoolEntry { mailbox: header.mailbox, flags: header.flags, internal_date: header.internal_date, raw: plain[header_end..].to_vec() })
+    let mut cursor = Cursor { data: &plain[..], at: 4 };
+    if &plain[..4] == MAGIC {
+        let header_len = cursor.u32().ok_or_else(bad)? as usize;
+        let header: Header = serde_json::from_slice(cursor.take(header_len).ok_or_else(bad)?).map_err(|_| bad())?;
+        let raw = plain[cursor.at..].to_vec();
+        return Ok(Opened { bundle: false, entries: vec![entry(header, raw)] });
+    }
+    if &plain[..4] != BUNDLE_MAGIC {
+        return Err(bad());
+    }
+    let count = cursor.u32().ok_or_else(bad)? as usize;
+    if count > MAX_BUNDLE_MESSAGES {
+        return Err(bad());
+    }
+    let mut entries = Vec::with_capacity(count);
+    for _ in 0..count {
+        let header_len = cursor.u32().ok_or_else(bad)? as usize;
+        let header: Header = serde_json::from_slice(cursor.take(header_len).ok_or_else(bad)?).map_err(|_| bad())?;
+        let raw_len = cursor.u32().ok_or_else(bad)? as usize;
+        let raw = cursor.take(raw_len).ok_or_else(bad)?.to_vec();
+        entries.push(entry(header, raw));
+    }
+    if cursor.at != plain.len() {
+        return Err(bad());
+    }
+    Ok(Opened { bundle: true, entries })
+}
+
+fn entry(header: Header, raw: Vec<u8>) -> SpoolEntry {
+    SpoolEntry { mailbox: header.mailbox, flags: header.flags, internal_date: header.internal_date, raw }
+}
+
+/// Reads length-prefixed fields of a decrypted spool file; `None` past the end.
+struct Cursor<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n).filter(|&end| end <= self.data.len())?;
+        let out = &self.data[self.at..end];
+        self.at = end;
+        Some(out)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
 }
 
 /// Removes a merged spool file, durably.

@@ -230,6 +230,7 @@ fn imap_server(ctx: &Context, smtp: &sigillo_smtp::Server, tls: tokio_rustls::Tl
         tls,
         max_message_size: ctx.config.limits.max_message_size,
         login_timeout: Duration::from_secs(ctx.config.limits.idle_timeout_secs),
+        stores: Default::default(),
     })
 }
 
