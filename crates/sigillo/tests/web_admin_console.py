@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The /admin console's domain, queue, trust-check and settings pages, driven like a browser
+"""The /admin console's domain, queue, incident, trust-check and settings pages, driven like a browser
 (web_client.Browser: HTTPS, session cookie, CSRF tokens from the pages).
 
 Usage: web_admin_console.py HTTPS_PORT ADMIN AUDITOR USER PASSWORD QUEUE_ID CHECK VERDICT
@@ -13,7 +13,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from web_client import Browser, expect  # noqa: E402
 
-PAGES = ("/admin/domains", "/admin/queue", "/admin/trust", "/admin/settings")
+PAGES = ("/admin/domains", "/admin/queue", "/admin/incidents", "/admin/trust", "/admin/settings")
 
 
 def main(https, admin, auditor, user, password, queue_id, check, verdict):
@@ -66,6 +66,31 @@ def main(https, admin, auditor, user, password, queue_id, check, verdict):
     status, _, body = d.post("/admin/queue/delete", {"csrf": token, "id": queue_id})
     expect(status == 404, f"deleting twice: {status}", body)
 
+    # The admin: incidents, shown on /status as they are opened, updated and resolved.
+    status, _, body = d.post("/admin/incidents", {"csrf": token, "title": "Mail delayed at the edge", "severity": "major",
+                                                  "components": ["queue", "smtp"], "message": "Looking into it"})
+    expect(status == 200, f"admin opens an incident: {status}", body)
+    status, _, body = d.post("/admin/incidents", {"csrf": token, "title": "No parts", "severity": "major", "message": "x"})
+    expect(status == 400, f"an incident without components: {status}", body)
+    status, _, body = d.get("/admin/incidents")
+    m = re.search(r"<tr><td>(\d+)</td><td><bdi>Mail delayed at the edge</bdi>", body)
+    expect(status == 200 and m, "the incident is listed", body)
+    incident = m.group(1)
+    status, _, body = d.get("/status")
+    expect("Mail delayed at the edge" in body and "Looking into it" in body, "the incident is on /status", body)
+    status, _, body = d.post("/admin/incidents/update", {"csrf": token, "id": incident, "state": "identified", "message": "A full disk"})
+    expect(status == 200, f"update: {status}", body)
+    status, _, body = d.post("/admin/incidents/update", {"csrf": token, "id": incident, "state": "resolved", "message": "no"})
+    expect(status == 400, f"update to resolved is refused: {status}", body)
+    status, _, body = d.post("/admin/incidents/resolve", {"csrf": token, "id": incident, "message": "Disk replaced"})
+    expect(status == 200, f"resolve: {status}", body)
+    status, _, body = d.post("/admin/incidents/resolve", {"csrf": token, "id": incident, "message": "again"})
+    expect(status == 409, f"resolving twice: {status}", body)
+    status, _, body = d.post("/admin/incidents/resolve", {"csrf": token, "id": "999", "message": "none"})
+    expect(status == 404, f"an unknown incident: {status}", body)
+    status, _, body = d.get("/status")
+    expect("A full disk" in body and "Disk replaced" in body, "the update and resolution are on /status", body)
+
     # The auditor: reads trust checks and settings; every write is 403.
     a = Browser(https)
     expect(a.sign_in(auditor, password)[0] == 200, "auditor sign-in")
@@ -78,6 +103,8 @@ def main(https, admin, auditor, user, password, queue_id, check, verdict):
     expect("master" not in body.lower().replace("keys, passwords", ""), "no key file in the settings", body)
     status, _, body = a.get("/admin/queue")
     expect(status == 200 and 'action="/admin/queue/retry"' not in body, "auditor reads the queue without buttons", body)
+    status, _, body = a.get("/admin/incidents")
+    expect(status == 200 and "Mail delayed at the edge" in body and "/admin/incidents/resolve" not in body, "auditor reads incidents", body)
     status, _, body = a.get("/admin/domains")
     expect(status == 200 and "example.net" in body and 'action="/admin/domains"' not in body, "auditor reads domains", body)
     token = a.csrf("/account")
@@ -86,6 +113,9 @@ def main(https, admin, auditor, user, password, queue_id, check, verdict):
         ("/admin/domains/remove", {"name": "example.net"}),
         ("/admin/queue/retry", {"id": queue_id}),
         ("/admin/queue/delete", {"id": queue_id}),
+        ("/admin/incidents", {"title": "t", "severity": "minor", "components": "web", "message": "m"}),
+        ("/admin/incidents/update", {"id": "1", "state": "monitoring", "message": "m"}),
+        ("/admin/incidents/resolve", {"id": "1", "message": "m"}),
     ):
         status, _, body = a.post(path, dict(form, csrf=token))
         expect(status == 403, f"auditor POST {path}: {status}", body)

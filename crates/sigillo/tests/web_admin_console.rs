@@ -1,4 +1,4 @@
-//! The /admin console's domains, queue, trust-check and settings pages, end to end: the real
+//! The /admin console's domains, queue, incidents, trust-check and settings pages, end to end: the real
 //! `sigillo serve` over HTTPS driven by Python's http.client (tests/web_admin_console.py, on
 //! tests/web_client.py's Browser). Admin writes are checked against the CLI (`sigillo dns
 //! records`, `sigillo queue list`) and the audit log they write is verified.
@@ -67,7 +67,7 @@ fn cli(r: &Running, args: &[&str]) -> String {
 }
 
 #[test]
-fn admin_console_domains_queue_and_auditor_views() {
+fn admin_console_domains_queue_incidents_and_auditor_views() {
     let r = start();
     queue_one(&r);
     let listed = cli(&r, &["queue", "list"]);
@@ -106,7 +106,15 @@ fn admin_console_domains_queue_and_auditor_views() {
     let path = r.server._tmp.path().join("audit.jsonl");
     ok(&["audit", "export", "--data", r.server.data(), "-o", path.to_str().unwrap()], b"");
     let log = std::fs::read_to_string(&path).unwrap();
-    for action in ["admin.domain_add", "admin.domain_remove", "admin.queue_retry", "admin.queue_delete"] {
+    for action in [
+        "admin.domain_add",
+        "admin.domain_remove",
+        "admin.queue_retry",
+        "admin.queue_delete",
+        "admin.incident_open",
+        "admin.incident_update",
+        "admin.incident_resolve",
+    ] {
         assert!(log.contains(&format!("\"action\":\"{action}\"")), "{action} audited: {log}");
     }
     assert!(log.contains("\"target\":\"example.net\"") && log.contains(&format!("\"target\":\"{id}\"")), "{log}");

@@ -67,7 +67,7 @@ pub async fn add(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, heade
         Ok(a) => a,
         Err(r) => return r,
     };
-    let Some(api) = api_state(&state, &tr) else { return super::unavailable(&state, &tr) };
+    let Some(api) = api_state(&state) else { return super::unavailable(&state, &tr) };
     let name = field(&form, "name").trim().to_string();
     let now = sigillo_core::clock::unix_now();
     match with_keys(&api, move |dir, keys| domain_admin::add(dir, keys, &name, now)).await {
@@ -84,7 +84,7 @@ pub async fn remove(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
         Ok(a) => a,
         Err(r) => return r,
     };
-    let Some(api) = api_state(&state, &tr) else { return super::unavailable(&state, &tr) };
+    let Some(api) = api_state(&state) else { return super::unavailable(&state, &tr) };
     let Ok(name) = domain_admin::normalize(field(&form, "name")) else {
         return message(&state, &tr, StatusCode::NOT_FOUND, text::DOMAINS, &tr.t(text::FAILED));
     };

@@ -13,6 +13,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod domains;
+pub mod incidents;
 pub mod queue;
 pub mod text;
 pub mod views;
@@ -52,6 +53,9 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/admin/queue", get(queue::list))
         .route("/admin/queue/retry", post(queue::retry))
         .route("/admin/queue/delete", post(queue::delete))
+        .route("/admin/incidents", get(incidents::list).post(incidents::open))
+        .route("/admin/incidents/update", post(incidents::update))
+        .route("/admin/incidents/resolve", post(incidents::resolve))
         .route("/admin/trust", get(views::trust_checks))
         .route("/admin/settings", get(views::settings))
         .layer(DefaultBodyLimit::max(16 * 1024))
@@ -73,7 +77,7 @@ fn forbidden(state: &WebState, tr: &Tr) -> Response {
 
 /// The server's own handles (key store, queue) that domain and queue changes need; absent
 /// when the pages run without them (then those pages say the service is unavailable).
-fn api_state(state: &WebState, _tr: &Tr) -> Option<Arc<crate::api::ApiState>> {
+fn api_state(state: &WebState) -> Option<Arc<crate::api::ApiState>> {
     state.admin.clone()
 }
 
@@ -172,13 +176,14 @@ pub async fn console(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, h
     };
     let mut b = format!(
         "<p>{}</p><nav><ul><li><a href=\"/admin/audit\">{}</a></li><li><a href=\"/admin/trust\">{}</a></li>\
-         <li><a href=\"/admin/settings\">{}</a></li><li><a href=\"/admin/domains\">{}</a></li><li><a href=\"/admin/queue\">{}</a></li></ul></nav>",
+         <li><a href=\"/admin/settings\">{}</a></li><li><a href=\"/admin/domains\">{}</a></li><li><a href=\"/admin/queue\">{}</a></li><li><a href=\"/admin/incidents\">{}</a></li></ul></nav>",
         tr.h(text::NOTE),
         tr.h(text::VIEW_AUDIT),
         tr.h(text::TRUST_TITLE),
         tr.h(text::SETTINGS_TITLE),
         tr.h(text::DOMAINS),
-        tr.h(text::QUEUE)
+        tr.h(text::QUEUE),
+        tr.h(text::INCIDENTS)
     );
     b.push_str(&format!(
         "<section aria-labelledby=\"domains\"><h2 id=\"domains\">{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",

@@ -30,7 +30,7 @@ pub async fn list(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, head
         Ok(r) => r,
         Err(r) => return r,
     };
-    let Some(api) = api_state(&state, &tr) else { return super::unavailable(&state, &tr) };
+    let Some(api) = api_state(&state) else { return super::unavailable(&state, &tr) };
     let listed = match tokio::task::spawn_blocking(move || envelopes(&api)).await {
         Ok(l) => l,
         Err(e) => return guard::server_error(&state, &tr, "admin queue", e),
@@ -82,7 +82,7 @@ pub async fn retry(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, hea
         Ok(a) => a,
         Err(r) => return r,
     };
-    let Some(api) = api_state(&state, &tr) else { return super::unavailable(&state, &tr) };
+    let Some(api) = api_state(&state) else { return super::unavailable(&state, &tr) };
     let id = field(&form, "id").trim().to_string();
     let i = id.clone();
     let done = tokio::task::spawn_blocking(move || {
@@ -105,7 +105,7 @@ pub async fn delete(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
         Ok(a) => a,
         Err(r) => return r,
     };
-    let Some(api) = api_state(&state, &tr) else { return super::unavailable(&state, &tr) };
+    let Some(api) = api_state(&state) else { return super::unavailable(&state, &tr) };
     let id = field(&form, "id").trim().to_string();
     let i = id.clone();
     let removed = authed
