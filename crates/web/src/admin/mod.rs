@@ -1,6 +1,9 @@
-//! `/admin`: the console for the `admin` role (domains, accounts, quotas) and the read-only
-//! view for the `auditor` role (the audit log, with filters).
+//! `/admin`: the console for the `admin` role (domains, accounts, quotas, the outbound
+//! queue, incidents) and the read-only view for the `auditor` role (the audit log with
+//! filters, trust check results, the effective settings, and the same lists without forms).
 //!
+//! - [`domains`], [`queue`], [`incidents`]: the same library calls as `/api/v1` and the CLI,
+//!   through the API's handles ([`crate::WebState::admin`]); [`views`]: trust checks, settings.
 //! - A `user` gets 403 on every page here; an `auditor` gets 403 on every write.
 //! - The role is read from the directory on every request, so a demotion takes effect at once.
 //! - A write needs a fresh second factor (within 5 minutes) when the admin has TOTP on.
