@@ -22,7 +22,7 @@ fn status(s: RecipientStatus) -> &'static str {
     }
 }
 
-pub(crate) fn view(env: &QueuedEnvelope, message: &[u8]) -> Value {
+fn view(env: &QueuedEnvelope, message: &[u8]) -> Value {
     let recipients: Vec<Value> = env
         .recipients
         .iter()
