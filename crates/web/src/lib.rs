@@ -39,6 +39,10 @@ pub struct WebState {
     pub subprocessors: Vec<sigillo_core::config::Subprocessor>,
     /// Sign-in, `/account` and `/admin`; `None` serves only the public pages.
     pub portal: Option<Arc<account::Portal>>,
+    /// The key store and queue handles `/admin` domain and queue pages share with `/api/v1`.
+    pub admin: Option<Arc<api::ApiState>>,
+    /// The effective non-secret settings shown to auditors ([`admin::views::settings_summary`]).
+    pub settings: Vec<(String, String)>,
 }
 
 /// The client's IP address, added to each request by the listener.

@@ -64,21 +64,6 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = JoinSet::new();
     let hostname = ctx.config.server.hostname.clone();
-    let web = Arc::new(sigillo_web::WebState {
-        root: ctx.data.root().to_path_buf(),
-        hostname: hostname.clone(),
-        primary_domain: ctx.config.server.primary_domain.clone(),
-        subprocessors: ctx.config.trust.subprocessors.clone().unwrap_or_default(),
-        portal: Some(Arc::new(
-            sigillo_web::account::Portal::new(Arc::clone(&smtp.gate), ctx.data.clone(), ctx.kdf(), &hostname).with_outbox(Arc::new(
-                outbox::QueueOutbox { queue: Arc::clone(&smtp.queue), hostname: hostname.clone(), dkim: smtp.dkim.clone() },
-            )),
-        )),
-    });
-    if let Some(portal) = &web.portal {
-        let restored = portal.restore_sessions().await.context("cannot restore the web sessions")?;
-        tracing::info!(restored, "web sessions restored from the directory");
-    }
     let api = Arc::new(sigillo_web::api::ApiState {
         gate: Arc::clone(&smtp.gate),
         data: ctx.data.clone(),
@@ -92,6 +77,23 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         keys_lock: Default::default(),
         incidents_lock: Default::default(),
     });
+    let web = Arc::new(sigillo_web::WebState {
+        root: ctx.data.root().to_path_buf(),
+        hostname: hostname.clone(),
+        primary_domain: ctx.config.server.primary_domain.clone(),
+        subprocessors: ctx.config.trust.subprocessors.clone().unwrap_or_default(),
+        portal: Some(Arc::new(
+            sigillo_web::account::Portal::new(Arc::clone(&smtp.gate), ctx.data.clone(), ctx.kdf(), &hostname).with_outbox(Arc::new(
+                outbox::QueueOutbox { queue: Arc::clone(&smtp.queue), hostname: hostname.clone(), dkim: smtp.dkim.clone() },
+            )),
+        )),
+        admin: Some(Arc::clone(&api)),
+        settings: sigillo_web::admin::views::settings_summary(&ctx.config),
+    });
+    if let Some(portal) = &web.portal {
+        let restored = portal.restore_sessions().await.context("cannot restore the web sessions")?;
+        tracing::info!(restored, "web sessions restored from the directory");
+    }
     let configured = ctx.config.listen.configured();
     if configured.is_empty() {
         tracing::warn!("no listeners configured under [listen] in sigillo.toml; nothing to serve");

@@ -1,6 +1,9 @@
-//! `/admin`: the console for the `admin` role (domains, accounts, quotas) and the read-only
-//! view for the `auditor` role (the audit log, with filters).
+//! `/admin`: the console for the `admin` role (domains, accounts, quotas, the outbound
+//! queue, incidents) and the read-only view for the `auditor` role (the audit log with
+//! filters, trust check results, the effective settings, and the same lists without forms).
 //!
+//! - [`domains`], [`queue`], [`incidents`]: the same library calls as `/api/v1` and the CLI,
+//!   through the API's handles ([`crate::WebState::admin`]); [`views`]: trust checks, settings.
 //! - A `user` gets 403 on every page here; an `auditor` gets 403 on every write.
 //! - The role is read from the directory on every request, so a demotion takes effect at once.
 //! - A write needs a fresh second factor (within 5 minutes) when the admin has TOTP on.
@@ -12,7 +15,11 @@
 // helper is the same Response, so boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
 
+pub mod domains;
+pub mod incidents;
+pub mod queue;
 pub mod text;
+pub mod views;
 
 use crate::account::text as account_text;
 use crate::account::{Authed, FormPairs, field, guard};
@@ -44,6 +51,16 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/admin/accounts", post(create_account))
         .route("/admin/quota", post(set_quota))
         .route("/admin/reauth", post(reauth))
+        .route("/admin/domains", get(domains::list).post(domains::add))
+        .route("/admin/domains/remove", post(domains::remove))
+        .route("/admin/queue", get(queue::list))
+        .route("/admin/queue/retry", post(queue::retry))
+        .route("/admin/queue/delete", post(queue::delete))
+        .route("/admin/incidents", get(incidents::list).post(incidents::open))
+        .route("/admin/incidents/update", post(incidents::update))
+        .route("/admin/incidents/resolve", post(incidents::resolve))
+        .route("/admin/trust", get(views::trust_checks))
+        .route("/admin/settings", get(views::settings))
         .layer(DefaultBodyLimit::max(16 * 1024))
 }
 
@@ -59,6 +76,32 @@ fn message(state: &WebState, tr: &Tr, status: StatusCode, title: &str, text_: &s
 
 fn forbidden(state: &WebState, tr: &Tr) -> Response {
     message(state, tr, StatusCode::FORBIDDEN, account_text::FORBIDDEN_TITLE, &tr.t(text::FORBIDDEN))
+}
+
+/// The server's own handles (key store, queue) that domain and queue changes need; absent
+/// when the pages run without them (then those pages say the service is unavailable).
+fn api_state(state: &WebState) -> Option<Arc<crate::api::ApiState>> {
+    state.admin.clone()
+}
+
+fn unavailable(state: &WebState, tr: &Tr) -> Response {
+    guard::server_error(state, tr, "admin", "the server's admin handles are not wired")
+}
+
+/// One audit entry for an admin write, naming what it changed.
+async fn record(authed: &Authed, action: &'static str, target: &str, details: serde_json::Value) {
+    let (actor, ip, target) = (authed.address(), authed.ip.clone(), target.to_string());
+    let written = authed
+        .portal
+        .gate
+        .directories
+        .run(move |dir| dir.record(&audit::Event { actor: &actor, action, target: &target, client_ip: &ip, details }))
+        .await;
+    match written {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, action, "cannot write the audit log"),
+        Err(e) => tracing::warn!(error = %e, action, "cannot write the audit log"),
+    }
 }
 
 struct Access {
@@ -134,7 +177,17 @@ pub async fn console(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, h
         Ok(Err(e)) => return guard::server_error(&state, &tr, "admin console", e),
         Err(e) => return guard::server_error(&state, &tr, "admin console", e),
     };
-    let mut b = format!("<p>{}</p><p><a href=\"/admin/audit\">{}</a></p>", tr.h(text::NOTE), tr.h(text::VIEW_AUDIT));
+    let mut b = format!(
+        "<p>{}</p><nav><ul><li><a href=\"/admin/audit\">{}</a></li><li><a href=\"/admin/trust\">{}</a></li>\
+         <li><a href=\"/admin/settings\">{}</a></li><li><a href=\"/admin/domains\">{}</a></li><li><a href=\"/admin/queue\">{}</a></li><li><a href=\"/admin/incidents\">{}</a></li></ul></nav>",
+        tr.h(text::NOTE),
+        tr.h(text::VIEW_AUDIT),
+        tr.h(text::TRUST_TITLE),
+        tr.h(text::SETTINGS_TITLE),
+        tr.h(text::DOMAINS),
+        tr.h(text::QUEUE),
+        tr.h(text::INCIDENTS)
+    );
     b.push_str(&format!(
         "<section aria-labelledby=\"domains\"><h2 id=\"domains\">{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
         tr.h(text::DOMAINS),

@@ -35,7 +35,7 @@ fn domain_error(e: DomainError) -> ApiError {
 }
 
 /// Runs `change` on the key store (loaded, then saved when it changed), one at a time.
-async fn with_keys<F>(state: &Arc<ApiState>, change: F) -> Result<DomainChange, ApiError>
+pub(crate) async fn with_keys<F>(state: &Arc<ApiState>, change: F) -> Result<DomainChange, ApiError>
 where
     F: FnOnce(&Directory, &mut ServerKeys) -> Result<DomainChange, DomainError> + Send + 'static,
 {

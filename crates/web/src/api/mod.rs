@@ -66,7 +66,7 @@ pub struct ApiState {
 }
 
 /// A `Mutex<()>` whose poisoning is irrelevant: it guards a file, not data in memory.
-fn hold(lock: &Mutex<()>) -> std::sync::MutexGuard<'_, ()> {
+pub(crate) fn hold(lock: &Mutex<()>) -> std::sync::MutexGuard<'_, ()> {
     lock.lock().unwrap_or_else(|p| p.into_inner())
 }
 

@@ -47,7 +47,7 @@ fn view(env: &QueuedEnvelope, message: &[u8]) -> Value {
 }
 
 /// Opens message `id`; a malformed id, like a missing one, names no message (404).
-fn open(state: &ApiState, id: &str) -> Result<(QueuedEnvelope, Vec<u8>), ApiError> {
+pub(crate) fn open(state: &ApiState, id: &str) -> Result<(QueuedEnvelope, Vec<u8>), ApiError> {
     let missing = || ApiError::not_found(format!("no message {id} in the queue"));
     let path = state.queue.path_of(id).map_err(|_| missing())?;
     if !path.exists() {
