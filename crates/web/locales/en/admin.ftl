@@ -4,7 +4,7 @@
 admin-title = Administration
 admin-audit-title = Audit log
 admin-forbidden = Your role does not allow this.
-admin-note = Administrators manage domains, accounts and quotas. No one here can read mail: each mailbox opens only with its owner's keys.
+admin-note = Administrators manage domains, accounts, quotas, the outbound queue and incidents; auditors read the audit log, the trust checks and the settings. No one here can read mail: each mailbox opens only with its owner's keys.
 admin-domains = Domains
 admin-domain = Domain
 admin-accounts = Accounts

@@ -3,7 +3,7 @@
 admin-title = Amministrazione
 admin-audit-title = Registro di audit
 admin-forbidden = Il tuo ruolo non consente questa operazione.
-admin-note = Gli amministratori gestiscono domini, account e quote. Nessuno qui può leggere la posta: ogni casella si apre solo con le chiavi del suo titolare.
+admin-note = Gli amministratori gestiscono domini, account, quote, la coda in uscita e gli incidenti; i revisori consultano il registro di audit, i controlli di sicurezza e le impostazioni. Nessuno qui può leggere la posta: ogni casella si apre solo con le chiavi del suo titolare.
 admin-domains = Domini
 admin-domain = Dominio
 admin-accounts = Account

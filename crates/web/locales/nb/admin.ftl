@@ -3,7 +3,7 @@
 admin-title = Administrasjon
 admin-audit-title = Revisjonslogg
 admin-forbidden = Rollen din tillater ikke dette.
-admin-note = Administratorer forvalter domener, kontoer og kvoter. Ingen her kan lese e-post: hver postkasse åpnes bare med eierens nøkler.
+admin-note = Administratorer forvalter domener, kontoer, kvoter, utgående kø og hendelser; revisorer leser revisjonsloggen, sikkerhetskontrollene og innstillingene. Ingen her kan lese e-post: hver postkasse åpnes bare med eierens nøkler.
 admin-domains = Domener
 admin-domain = Domene
 admin-accounts = Kontoer
