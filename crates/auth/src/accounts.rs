@@ -8,7 +8,7 @@ use sigillo_crypto::slots::{KdfParams, KeySlot};
 use sigillo_crypto::{AccountKeys, codes, random};
 use sigillo_store::audit::Event;
 use sigillo_store::directory::{AccountRecord, NewAccount, NewSlot, SlotKind};
-use sigillo_store::{DataDir, Directory, MailStore, spool};
+use sigillo_store::{DataDir, Directory, MailStore, StoreError, spool};
 use zeroize::Zeroizing;
 
 /// NIST SP 800-63B §3.1.1.2 asks for at least 8 characters; the upper bound keeps a
@@ -242,10 +242,10 @@ impl Accounts<'_> {
 /// in-memory state it holds (web sessions, unlocked keys).
 pub fn delete_account(directory: &Directory, data: &DataDir, address: &str, actor: &str, client_ip: &str) -> Result<String> {
     let account = directory.account(address)?.ok_or_else(|| AuthError::NoSuchAccount(address.to_string()))?;
-    if account.role == "admin" && directory.count_admins()? <= 1 {
-        return Err(AuthError::LastAdmin);
-    }
-    directory.shred_account(&account.id)?;
+    directory.shred_account(&account.id).map_err(|e| match e {
+        StoreError::LastAdmin => AuthError::LastAdmin,
+        other => other.into(),
+    })?;
     remove_mailstore_files(data, &account.id);
     spool::destroy(&data.spool_dir(&account.id))?;
     directory.record(&Event {

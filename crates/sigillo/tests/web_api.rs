@@ -212,6 +212,15 @@ fn admin_actions_match_the_cli_and_are_audited() {
     expect(&r, "DELETE", "/domains/example.net", &admin, None, 409);
     expect(&r, "DELETE", "/accounts/carol@example.net", &admin, None, 200);
     expect(&r, "DELETE", "/accounts/carol@example.net", &admin, None, 404);
+    // The only admin can be neither deleted nor demoted: the server keeps an admin.
+    expect(&r, "PUT", "/accounts/alice@example.org/role", &admin, Some(json!({ "role": "admin" })), 200);
+    for (method, path, body) in
+        [("DELETE", "/accounts/alice@example.org", None), ("PUT", "/accounts/alice@example.org/role", Some(json!({ "role": "user" })))]
+    {
+        let refused = api(&r, method, path, &admin, body).refused(409, "conflict");
+        assert!(refused["message"].as_str().unwrap().contains("only admin"), "{refused}");
+    }
+    assert!(cli(&r, &["account", "list"]).contains("alice@example.org\tadmin"));
     assert!(!cli(&r, &["account", "list"]).contains("carol@"));
     expect(&r, "DELETE", "/domains/example.net", &admin, None, 200);
     expect(&r, "DELETE", "/domains/example.net", &admin, None, 404);

@@ -256,6 +256,9 @@ impl Directory {
     /// a separate table and keeps every entry about the account.
     pub fn shred_account(&self, account_id: &str) -> Result<()> {
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        // Checked inside the write transaction, so two concurrent deletions of the last two
+        // admins cannot both pass.
+        refuse_losing_last_admin(&tx, "id = ?1", account_id)?;
         tx.execute("DELETE FROM key_slots WHERE account_id = ?1", [account_id])?;
         tx.execute("DELETE FROM mfa_totp WHERE account_id = ?1", [account_id])?;
         tx.execute("DELETE FROM mfa_recovery WHERE account_id = ?1", [account_id])?;
@@ -270,8 +273,7 @@ impl Directory {
 
     /// How many accounts have the `admin` role.
     pub fn count_admins(&self) -> Result<usize> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM accounts WHERE role = 'admin'", [], |r| r.get(0))?;
-        Ok(usize::try_from(n).unwrap_or(0))
+        count_admins(&self.conn)
     }
 
     /// The account that receives mail for `address`: the account itself, or the target of
@@ -429,10 +431,16 @@ impl Directory {
     // ---- roles and quotas (web admin, `sigillo account role`) ----
 
     /// Sets an account's role (`user`, `admin` or `auditor`; the schema refuses others).
+    /// The last admin cannot be demoted ([`StoreError::LastAdmin`]).
     pub fn set_role(&self, address: &str, role: &str) -> Result<()> {
-        if self.conn.execute("UPDATE accounts SET role = ?2 WHERE address = ?1", params![address, role])? == 0 {
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        if role != "admin" {
+            refuse_losing_last_admin(&tx, "address = ?1", address)?;
+        }
+        if tx.execute("UPDATE accounts SET role = ?2 WHERE address = ?1", params![address, role])? == 0 {
             return Err(StoreError::NotFound(format!("account {address}")));
         }
+        tx.commit()?;
         Ok(())
     }
 
@@ -444,6 +452,21 @@ impl Directory {
         }
         Ok(())
     }
+}
+
+fn count_admins(conn: &Connection) -> Result<usize> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM accounts WHERE role = 'admin'", [], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// [`StoreError::LastAdmin`] if the account selected by `filter` (`id = ?1` or
+/// `address = ?1`) is the only admin; run inside the write transaction that removes it.
+fn refuse_losing_last_admin(conn: &Connection, filter: &str, key: &str) -> Result<()> {
+    let role: Option<String> = conn.query_row(&format!("SELECT role FROM accounts WHERE {filter}"), [key], |r| r.get(0)).optional()?;
+    if role.as_deref() == Some("admin") && count_admins(conn)? <= 1 {
+        return Err(StoreError::LastAdmin);
+    }
+    Ok(())
 }
 
 /// Verifies a chain of audit entries; returns the number of the first bad entry.
@@ -523,13 +546,20 @@ mod tests {
         d.begin_totp("a1", "JBSWY3DPEHPK3PXP").unwrap();
         d.audit("cli", "account.create", "alice@example.org", "").unwrap();
         assert_eq!(d.count_admins().unwrap(), 1);
+        // The only admin can be neither shredded nor demoted; once bob is admin, it can.
+        assert!(matches!(d.shred_account("a1"), Err(StoreError::LastAdmin)));
+        assert!(matches!(d.set_role("alice@example.org", "user"), Err(StoreError::LastAdmin)));
+        d.set_role("alice@example.org", "admin").unwrap();
+        assert_eq!(d.slots("a1").unwrap().len(), 2, "a refused shred removes nothing");
+        d.set_role("bob@example.org", "admin").unwrap();
 
         d.shred_account("a1").unwrap();
         assert!(d.account("alice@example.org").unwrap().is_none());
         assert!(d.slots("a1").unwrap().is_empty(), "no key slot left");
         assert!(d.totp("a1").unwrap().is_none());
         assert!(d.list_aliases().unwrap().is_empty());
-        assert_eq!(d.count_admins().unwrap(), 0);
+        assert_eq!(d.count_admins().unwrap(), 1);
+        assert!(matches!(d.set_role("bob@example.org", "auditor"), Err(StoreError::LastAdmin)));
         assert_eq!(d.slots("b1").unwrap().len(), 1, "other accounts untouched");
         assert_eq!(d.audit_entries().unwrap().len(), 1, "the audit log outlives the account");
         assert!(matches!(d.shred_account("a1"), Err(StoreError::NotFound(_))));

@@ -48,6 +48,9 @@ pub enum StoreError {
     Exists(String),
     #[error("{0}")]
     Invalid(String),
+    /// The change would leave the server without an admin (deleting or demoting the last).
+    #[error("this is the only admin account; make another account admin first")]
+    LastAdmin,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

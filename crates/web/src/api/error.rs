@@ -45,6 +45,7 @@ impl From<sigillo_auth::AuthError> for ApiError {
             AuthError::Store(s) => s.into(),
             AuthError::InvalidInput(m) => ApiError::bad_request(m),
             AuthError::NoSuchAccount(a) => ApiError::not_found(format!("no account {a}")),
+            AuthError::LastAdmin => ApiError::conflict(e.to_string()),
             other => ApiError::internal("directory", other),
         }
     }
@@ -57,6 +58,7 @@ impl From<sigillo_store::StoreError> for ApiError {
             StoreError::NotFound(m) => ApiError::not_found(format!("{m} not found")),
             StoreError::Exists(m) => ApiError::conflict(format!("{m} already exists")),
             StoreError::Invalid(m) => ApiError::conflict(m),
+            StoreError::LastAdmin => ApiError::conflict(e.to_string()),
             other => ApiError::internal("store", other),
         }
     }
