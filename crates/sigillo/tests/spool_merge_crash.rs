@@ -1,6 +1,8 @@
 //! kill -9 during the spool merge, many rounds at random points: no message is lost and
 //! none is duplicated. The merge runs in a real child process (`sigillo export`, which
 //! unlocks the account and merges its spool first) that the test kills with SIGKILL.
+//! Each round's mail is several imports, so several sealed bundles, each merged in a
+//! transaction of its own (crates/store/src/merge.rs): a kill can land between them.
 
 mod common;
 use common::*;
@@ -44,8 +46,9 @@ fn spool_len(s: &Server) -> usize {
 
 #[test]
 fn kill_nine_during_merge_loses_and_duplicates_nothing() {
-    // Several of the merge's 8-message transactions per round (crates/store/src/merge.rs).
-    const BATCH: usize = 40;
+    // Per round: IMPORTS bundles of BATCH messages, each one merge transaction.
+    const IMPORTS: usize = 4;
+    const BATCH: usize = 10;
     const ROUNDS: usize = 30;
     let s = init();
     add_account(&s, ALICE, PASSWORD);
@@ -63,12 +66,22 @@ fn kill_nine_during_merge_loses_and_duplicates_nothing() {
     };
     let mut expected = Vec::new();
 
-    // Calibration: how long one uninterrupted unlock + merge of a batch takes here.
-    import_batch(&s, "calibration", BATCH, &mut expected);
-    let started = Instant::now();
-    assert!(merge().wait().unwrap().success());
-    let full = started.elapsed();
-    eprintln!("an uninterrupted merge of {BATCH} messages took {full:?}");
+    let import_round = |name: &str, expected: &mut Vec<Vec<u8>>| {
+        for i in 0..IMPORTS {
+            import_batch(&s, &format!("{name}-{i}"), BATCH, expected);
+        }
+    };
+    // Calibration: how long the process takes to start and unlock (an empty spool), and
+    // to merge one round's bundles too. Kills are aimed between the two.
+    let timed = || {
+        let started = Instant::now();
+        assert!(merge().wait().unwrap().success());
+        started.elapsed()
+    };
+    let startup = timed();
+    import_round("calibration", &mut expected);
+    let full = timed().max(startup);
+    eprintln!("start and unlock took {startup:?}; with a merge of {IMPORTS} bundles of {BATCH} messages {full:?}");
     assert_eq!(spool_len(&s), 0);
 
     // Each round adds a batch (so there is always a merge to interrupt) and kills the
@@ -76,11 +89,11 @@ fn kill_nine_during_merge_loses_and_duplicates_nothing() {
     // or killed again, by the next one.
     let (mut kills, mut partial) = (0, 0);
     for round in 0..ROUNDS {
-        import_batch(&s, &format!("r{round}"), BATCH, &mut expected);
+        import_round(&format!("r{round}"), &mut expected);
         let before = spool_len(&s);
         let mut child = merge();
-        // A random point between the process start and the end of a full merge.
-        std::thread::sleep(full.mul_f64((rng.next() % 1000) as f64 / 1000.0));
+        // A random point in the merge: after the calibrated start-up, before a full merge's end.
+        std::thread::sleep(startup + (full - startup).mul_f64((rng.next() % 1000) as f64 / 1000.0));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap(); // SIGKILL: no destructor, no flush, no cleanup runs
             kills += 1;

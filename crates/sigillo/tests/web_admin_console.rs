@@ -1,4 +1,4 @@
-//! The /admin console's domains, queue, incidents, trust-check and settings pages, end to end: the real
+//! The /admin console's domains, queue, incidents, attestations, trust-check and settings pages, end to end: the real
 //! `sigillo serve` over HTTPS driven by Python's http.client (tests/web_admin_console.py, on
 //! tests/web_client.py's Browser). Admin writes are checked against the CLI (`sigillo dns
 //! records`, `sigillo queue list`) and the audit log they write is verified.
@@ -114,8 +114,20 @@ fn admin_console_domains_queue_incidents_and_auditor_views() {
         "admin.incident_open",
         "admin.incident_update",
         "admin.incident_resolve",
+        "admin.attestation_add",
+        "admin.attestation_remove",
+        "admin.not_applicable_add",
+        "admin.not_applicable_remove",
     ] {
         assert!(log.contains(&format!("\"action\":\"{action}\"")), "{action} audited: {log}");
     }
     assert!(log.contains("\"target\":\"example.net\"") && log.contains(&format!("\"target\":\"{id}\"")), "{log}");
+    assert!(log.contains("\"target\":\"PR.AT-01 PR.AT-02\""), "the attested controls are the target: {log}");
+
+    // The CLI reads the file the console wrote: the same statuses there.
+    let controls: serde_json::Value = serde_json::from_str(&cli(&r, &["trust", "check", "--json"])).unwrap();
+    let status = |id: &str| controls.as_array().unwrap().iter().find(|c| c["id"] == id).map(|c| c["status"].clone());
+    assert_eq!(status("PR.AT-01"), Some(serde_json::json!("attested")));
+    assert_eq!(status("GV.RR-04"), Some(serde_json::json!("planned")), "the removed one is gone");
+    assert_eq!(status("PR.PS-03"), Some(serde_json::json!("not-applicable")));
 }

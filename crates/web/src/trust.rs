@@ -237,11 +237,7 @@ pub async fn control(
         body.push_str(&format!("<h2>{}</h2><p>{}</p>", tr.h("na-heading"), escape(reason)));
     }
     if let Some(a) = &c.attestation {
-        let document = a
-            .document
-            .as_ref()
-            .map(|d| format!(" <a href=\"{d}\">{}</a>", tr.h("attestation-document"), d = escape(d)))
-            .unwrap_or_default();
+        let document = a.document.as_deref().map(|d| format!(" {}", document_link(&tr, d))).unwrap_or_default();
         body.push_str(&format!(
             "<h2>{}</h2><p>{}</p><p class=\"muted\">{}{document}</p>",
             tr.h("attestation-heading"),
@@ -276,4 +272,15 @@ pub async fn control(
     }
     let title = tr.t_args("control-title", &[("id", &sub.id)]);
     html_response(&tr, StatusCode::OK, frame(&tr, &path, &title, &state.hostname, &body))
+}
+
+/// An attestation's document: a link when it is a web address, else its name as text (a
+/// `javascript:` or other scheme is never made a link).
+pub fn document_link(tr: &Tr, document: &str) -> String {
+    let lower = document.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        format!("<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>", escape(document), tr.h("attestation-document"))
+    } else {
+        format!("{}: <bdi>{}</bdi>", tr.h("attestation-document"), escape(document))
+    }
 }

@@ -1,7 +1,8 @@
 //! `/admin`: the console for the `admin` role (domains, accounts, quotas, the outbound
-//! queue, incidents) and the read-only view for the `auditor` role (the audit log with
+//! queue, incidents, attestations) and the read-only view for the `auditor` role (the audit log with
 //! filters, trust check results, the effective settings, and the same lists without forms).
 //!
+//! - [`attestations`]: the trust center's attested and not-applicable controls.
 //! - [`domains`], [`queue`], [`incidents`]: the same library calls as `/api/v1` and the CLI,
 //!   through the API's handles ([`crate::WebState::admin`]); [`views`]: trust checks, settings.
 //! - A `user` gets 403 on every page here; an `auditor` gets 403 on every write.
@@ -15,6 +16,7 @@
 // helper is the same Response, so boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
 
+pub mod attestations;
 pub mod domains;
 pub mod incidents;
 pub mod queue;
@@ -59,6 +61,10 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/admin/incidents", get(incidents::list).post(incidents::open))
         .route("/admin/incidents/update", post(incidents::update))
         .route("/admin/incidents/resolve", post(incidents::resolve))
+        .route("/admin/attestations", get(attestations::list).post(attestations::add))
+        .route("/admin/attestations/remove", post(attestations::remove))
+        .route("/admin/attestations/na", post(attestations::add_not_applicable))
+        .route("/admin/attestations/na/remove", post(attestations::remove_not_applicable))
         .route("/admin/trust", get(views::trust_checks))
         .route("/admin/settings", get(views::settings))
         .layer(DefaultBodyLimit::max(16 * 1024))
@@ -179,14 +185,15 @@ pub async fn console(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, h
     };
     let mut b = format!(
         "<p>{}</p><nav><ul><li><a href=\"/admin/audit\">{}</a></li><li><a href=\"/admin/trust\">{}</a></li>\
-         <li><a href=\"/admin/settings\">{}</a></li><li><a href=\"/admin/domains\">{}</a></li><li><a href=\"/admin/queue\">{}</a></li><li><a href=\"/admin/incidents\">{}</a></li></ul></nav>",
+         <li><a href=\"/admin/settings\">{}</a></li><li><a href=\"/admin/domains\">{}</a></li><li><a href=\"/admin/queue\">{}</a></li><li><a href=\"/admin/incidents\">{}</a></li><li><a href=\"/admin/attestations\">{}</a></li></ul></nav>",
         tr.h(text::NOTE),
         tr.h(text::VIEW_AUDIT),
         tr.h(text::TRUST_TITLE),
         tr.h(text::SETTINGS_TITLE),
         tr.h(text::DOMAINS),
         tr.h(text::QUEUE),
-        tr.h(text::INCIDENTS)
+        tr.h(text::INCIDENTS),
+        tr.h(text::ATTESTATIONS)
     );
     b.push_str(&format!(
         "<section aria-labelledby=\"domains\"><h2 id=\"domains\">{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
