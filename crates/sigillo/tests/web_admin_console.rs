@@ -32,9 +32,7 @@ fn start() -> Running {
         add_account(&server, address, PASSWORD);
         ok(&["account", "role", address, role, "--data", server.data()], b"");
     }
-    let path = server.dir.join("sigillo.toml");
-    let config = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, config.replacen("[delivery]\nenabled = true\n", "[delivery]\nenabled = false\n", 1)).unwrap();
+    disable_delivery(&server);
     let (https, submission) = (free_port(), free_port());
     set_listen(&server, &format!("https = \"127.0.0.1:{https}\""));
     set_listen(&server, &format!("submission = \"127.0.0.1:{submission}\""));
@@ -44,20 +42,10 @@ fn start() -> Running {
 
 /// Submits a message from the admin account to a remote address; it stays queued.
 fn queue_one(r: &Running) {
-    let file = r.server._tmp.path().join("queued.eml");
     let msg = format!(
         "From: {ADMIN}\r\nTo: bob@remote.example\r\nSubject: secret subject\r\nMessage-ID: <q1@example.org>\r\n\r\nsecret body\r\n"
     );
-    std::fs::write(&file, msg).unwrap();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_client.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .args(["send", &r.submission.to_string(), "--from", ADMIN, "--to", "bob@remote.example", "--file", file.to_str().unwrap()])
-        .args(["--starttls", "--user", ADMIN])
-        .env("SMTP_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    assert_eq!(text(&out.stdout).trim(), "OK", "{}", text(&out.stderr));
+    submit_authenticated(&r.server, r.submission, ADMIN, "bob@remote.example", &msg);
 }
 
 fn cli(r: &Running, args: &[&str]) -> String {

@@ -36,9 +36,7 @@ fn start() -> Running {
 fn start_logged(log: Option<&std::path::Path>) -> Running {
     let server = init();
     add_account(&server, ALICE, PASSWORD);
-    let path = server.dir.join("sigillo.toml");
-    let config = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, config.replacen("[delivery]\nenabled = true\n", "[delivery]\nenabled = false\n", 1)).unwrap();
+    disable_delivery(&server);
     let (https, submission) = (free_port(), free_port());
     set_listen(&server, &format!("https = \"127.0.0.1:{https}\""));
     set_listen(&server, &format!("submission = \"127.0.0.1:{submission}\""));
@@ -129,20 +127,10 @@ fn expect(r: &Running, method: &str, path: &str, token: &str, body: Option<Value
 
 /// Submits a message from alice to a remote address; with delivery off it stays queued.
 fn queue_one(r: &Running, marker: &str) {
-    let file = r.server._tmp.path().join(format!("{marker}.eml"));
     let msg = format!(
         "From: {ALICE}\r\nTo: bob@remote.example\r\nSubject: secret subject {marker}\r\nMessage-ID: <{marker}@example.org>\r\n\r\nsecret body {marker}\r\n"
     );
-    std::fs::write(&file, msg).unwrap();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_client.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .args(["send", &r.submission.to_string(), "--from", ALICE, "--to", "bob@remote.example", "--file", file.to_str().unwrap()])
-        .args(["--starttls", "--user", ALICE])
-        .env("SMTP_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    assert_eq!(text(&out.stdout).trim(), "OK", "{}", text(&out.stderr));
+    submit_authenticated(&r.server, r.submission, ALICE, "bob@remote.example", &msg);
 }
 
 fn cli(r: &Running, args: &[&str]) -> String {

@@ -134,6 +134,30 @@ pub fn set_listen(server: &Server, line: &str) {
     std::fs::write(&path, config.replacen("[listen]\n", &format!("[listen]\n{line}\n"), 1)).expect("write config");
 }
 
+/// Turns outbound delivery off in the config: mail to remote addresses stays queued.
+pub fn disable_delivery(server: &Server) {
+    let path = server.dir.join("sigillo.toml");
+    let config = std::fs::read_to_string(&path).expect("read config");
+    assert!(config.contains("[delivery]\nenabled = true\n"), "config has delivery on");
+    std::fs::write(&path, config.replacen("[delivery]\nenabled = true\n", "[delivery]\nenabled = false\n", 1)).expect("write config");
+}
+
+/// Submits `message` from `from` (password [`PASSWORD`]) to `to` on the submission `port`,
+/// over STARTTLS with tests/smtp_client.py (smtplib); panics unless it is accepted.
+pub fn submit_authenticated(server: &Server, port: u16, from: &str, to: &str, message: &str) {
+    let file = server._tmp.path().join(format!("submitted-{}.eml", std::time::UNIX_EPOCH.elapsed().map_or(0, |d| d.as_nanos())));
+    std::fs::write(&file, message).expect("write message");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_client.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(["send", &port.to_string(), "--from", from, "--to", to, "--file", file.to_str().expect("path")])
+        .args(["--starttls", "--user", from])
+        .env("SMTP_PASSWORD", PASSWORD)
+        .output()
+        .expect("python3");
+    assert_eq!(text(&out.stdout).trim(), "OK", "{}", text(&out.stderr));
+}
+
 /// Starts `sigillo serve` on the data dir and waits (at most 30 s) until it prints a line
 /// containing `ready`.
 pub fn spawn_serve(server: &Server, ready: &str) -> std::process::Child {
