@@ -25,6 +25,8 @@ pub struct LoginGate {
     pub lockout: Lockout,
     /// Live protocol sessions per account (`[limits] max_connections_per_account`).
     pub connections: std::sync::Arc<crate::connections::Connections>,
+    /// Secrets that unwrapped a slot of an unlocked account a moment ago.
+    pub unlock_cache: Arc<crate::unlock_cache::UnlockCache>,
 }
 
 /// A logged-in session: the account stays unlocked while this lives.
@@ -61,6 +63,16 @@ pub enum LoginRefused {
 }
 
 impl LoginGate {
+    pub fn new(
+        directories: Arc<DirectoryPool>,
+        keyring: Keyring,
+        lockout: Lockout,
+        connections: Arc<crate::connections::Connections>,
+    ) -> Result<Self, sigillo_crypto::CryptoError> {
+        let unlock_cache = Arc::new(crate::unlock_cache::UnlockCache::new(keyring.clone())?);
+        Ok(LoginGate { directories, keyring, lockout, connections, unlock_cache })
+    }
+
     /// Checks `secret` for `user` coming from `client_ip` over `protocol`.
     pub async fn login(
         &self,
@@ -77,9 +89,10 @@ impl LoginGate {
         let account = address.to_string();
         self.lockout.check(client_ip, &account).map_err(LoginRefused::LockedOut)?;
         let lookup = account.clone();
+        let cache = Arc::clone(&self.unlock_cache);
         let verified = self
             .directories
-            .run(move |dir| login::verify(dir, &lookup, &secret, protocol))
+            .run(move |dir| login::verify_with_cache(dir, &lookup, &secret, protocol, Some(&cache)))
             .await
             .map_err(|e| LoginRefused::Temporary(e.to_string()))?;
         match verified {

@@ -11,6 +11,7 @@
 //! - [`self_service`]: password and app-password changes from a signed-in web session;
 //! - [`roles`]: user, auditor, admin.
 //! - [`connections`]: the live IMAP/POP3 sessions per account and their limit.
+//! - [`unlock_cache`]: repeated logins of an unlocked account skip the key derivation.
 #![forbid(unsafe_code)]
 
 pub mod accounts;
@@ -22,6 +23,7 @@ pub mod login;
 pub mod roles;
 pub mod self_service;
 pub mod totp;
+pub mod unlock_cache;
 pub mod web_sessions;
 
 pub use directory_pool::DirectoryPool;

@@ -2,6 +2,7 @@
 //! checking a password and unlocking the mailbox are the same act. There is no password
 //! hash to compare; the AEAD tag check inside the unwrap is constant-time.
 
+use crate::unlock_cache::UnlockCache;
 use crate::{AuthError, Result};
 use sigillo_crypto::slots::{KdfParams, KeySlot};
 use sigillo_crypto::{AccountKeys, codes};
@@ -59,6 +60,18 @@ impl Protocol {
 /// web sign-in already tells a right password apart (it asks for the second factor), so
 /// the hint reveals nothing new.
 pub fn verify(directory: &Directory, address: &str, secret: &[u8], protocol: Protocol) -> Result<Unlocked> {
+    verify_with_cache(directory, address, secret, protocol, None)
+}
+
+/// [`verify`], skipping the key derivation when `cache` remembers this secret for this
+/// exact slot and the account is unlocked (see [`crate::unlock_cache`]).
+pub fn verify_with_cache(
+    directory: &Directory,
+    address: &str,
+    secret: &[u8],
+    protocol: Protocol,
+    cache: Option<&UnlockCache>,
+) -> Result<Unlocked> {
     let Some(account) = directory.account(address)? else {
         burn_equal_time(secret);
         return Err(AuthError::BadCredentials);
@@ -83,7 +96,15 @@ pub fn verify(directory: &Directory, address: &str, secret: &[u8], protocol: Pro
         } else {
             secret
         };
-        if let Ok(keys) = slot.slot.unwrap_keys(attempt, account.id.as_bytes()) {
+        let unwrapped = match cache.and_then(|c| c.lookup(&account.id, &slot, attempt)) {
+            Some(keys) => Ok(keys),
+            None => slot.slot.unwrap_keys(attempt, account.id.as_bytes()).inspect(|_| {
+                if let Some(c) = cache {
+                    c.remember(&account.id, &slot, attempt);
+                }
+            }),
+        };
+        if let Ok(keys) = unwrapped {
             if slot.kind == SlotKind::Password && password_refused {
                 // The keys go out of scope here (zeroized on drop); an app slot may still match.
                 needs_app_password = true;

@@ -30,12 +30,13 @@ async fn scopes_and_audit_entries() {
     accounts.create(&alice, PASSWORD, &Default::default()).unwrap();
     let (_, pop3_only) = accounts.add_app_password(&alice, PASSWORD, "old phone", &["pop3".into()]).unwrap();
 
-    let gate = LoginGate {
-        directories: DirectoryPool::new(data.directory_db(), key.clone(), 2),
-        keyring: Keyring::new(Duration::from_secs(1)),
-        lockout: Lockout::new(3, Duration::from_secs(60)),
-        connections: sigillo_auth::connections::Connections::new(0),
-    };
+    let gate = LoginGate::new(
+        DirectoryPool::new(data.directory_db(), key.clone(), 2),
+        Keyring::new(Duration::from_secs(1)),
+        Lockout::new(3, Duration::from_secs(60)),
+        sigillo_auth::connections::Connections::new(0),
+    )
+    .unwrap();
     let user = "alice@example.org";
     assert!(gate.login("192.0.2.1", user, secret(pop3_only.as_bytes()), Protocol::Pop3).await.is_ok());
     assert!(matches!(gate.login("192.0.2.1", user, secret(pop3_only.as_bytes()), Protocol::Imap).await, Err(LoginRefused::BadCredentials)));

@@ -130,12 +130,13 @@ async fn with_totp_on_mail_protocols_need_an_app_password() {
     let (_, app) = accounts.add_app_password(&alice, PASSWORD, "phone", &["imap".into(), "smtp".into()]).unwrap();
     directory.begin_totp(&account, "JBSWY3DPEHPK3PXP").unwrap();
     directory.enable_totp(&account, 1, &[]).unwrap();
-    let gate = LoginGate {
-        directories: DirectoryPool::new(data.directory_db(), key, 2),
-        keyring: Keyring::new(Duration::from_secs(1)),
-        lockout: Lockout::new(2, Duration::from_secs(60)),
-        connections: sigillo_auth::connections::Connections::new(0),
-    };
+    let gate = LoginGate::new(
+        DirectoryPool::new(data.directory_db(), key, 2),
+        Keyring::new(Duration::from_secs(1)),
+        Lockout::new(2, Duration::from_secs(60)),
+        sigillo_auth::connections::Connections::new(0),
+    )
+    .unwrap();
     let secret = |s: &[u8]| Zeroizing::new(s.to_vec());
     let user = "alice@example.org";
     for protocol in [Protocol::Imap, Protocol::Pop3, Protocol::Smtp, Protocol::Imap, Protocol::Imap] {

@@ -204,15 +204,15 @@ fn smtp_server(
         hostname: ctx.config.server.hostname.clone(),
         primary_domain: ctx.config.server.primary_domain.clone(),
         data: ctx.data.clone(),
-        gate: Arc::new(sigillo_auth::LoginGate {
+        gate: Arc::new(sigillo_auth::LoginGate::new(
             directories,
-            keyring: sigillo_store::Keyring::new(Duration::from_secs(ctx.config.security.unlock_grace_secs)),
-            lockout: sigillo_auth::lockout::Lockout::new(
+            sigillo_store::Keyring::new(Duration::from_secs(ctx.config.security.unlock_grace_secs)),
+            sigillo_auth::lockout::Lockout::new(
                 ctx.config.security.max_auth_failures,
                 Duration::from_secs(ctx.config.security.lockout_secs),
             ),
-            connections: sigillo_auth::connections::Connections::new(limits.max_connections_per_account as usize),
-        }),
+            sigillo_auth::connections::Connections::new(limits.max_connections_per_account as usize),
+        )?),
         queue: Arc::new(sigillo_smtp::Queue::new(ctx.data.queue_dir(), queue_key)),
         tls,
         limits: sigillo_smtp::SmtpLimits::new(limits.max_message_size, Duration::from_secs(limits.idle_timeout_secs)),
