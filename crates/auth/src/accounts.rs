@@ -222,10 +222,9 @@ impl Accounts<'_> {
         Ok(())
     }
 
-    /// Deletes the account (see [`delete_account`]).
-    pub fn delete(&mut self, address: &Address) -> Result<()> {
-        delete_account(self.directory, self.data, &address.to_string(), self.actor, "")?;
-        Ok(())
+    /// Deletes the account (see [`delete_account`]); returns its id.
+    pub fn delete(&mut self, address: &Address) -> Result<String> {
+        delete_account(self.directory, self.data, &address.to_string(), self.actor, "")
     }
 }
 

@@ -5,7 +5,7 @@
 //! [`LoginGate::login`], so a client locked out on one protocol is locked out on all.
 
 use crate::directory_pool::DirectoryPool;
-use crate::lockout::Lockout;
+use crate::lockout::{Lockout, NOT_AN_ACCOUNT};
 use crate::login::{self, Protocol, Unlocked};
 use crate::{AuthError, Result};
 use serde_json::json;
@@ -82,12 +82,15 @@ impl LoginGate {
         protocol: Protocol,
     ) -> Result<Session, LoginRefused> {
         let Ok(address) = user.parse::<Address>() else {
-            let locked = self.lockout.record_failure(client_ip, user);
+            // Names that are no address share one count per client: a spray of made-up
+            // names is locked out like guesses at one account, and stops reaching the log.
+            let attempt = self.lockout.begin(client_ip, NOT_AN_ACCOUNT).map_err(LoginRefused::LockedOut)?;
+            let locked = attempt.failed();
             self.audit_failure(client_ip, user, protocol, locked).await;
             return Err(LoginRefused::BadCredentials);
         };
         let account = address.to_string();
-        self.lockout.check(client_ip, &account).map_err(LoginRefused::LockedOut)?;
+        let attempt = self.lockout.begin(client_ip, &account).map_err(LoginRefused::LockedOut)?;
         let lookup = account.clone();
         let cache = Arc::clone(&self.unlock_cache);
         let verified = self
@@ -97,7 +100,7 @@ impl LoginGate {
             .map_err(|e| LoginRefused::Temporary(e.to_string()))?;
         match verified {
             Ok(unlocked) => {
-                self.lockout.record_success(client_ip, &account);
+                attempt.succeeded();
                 let guard = self.keyring.unlock(&unlocked.account.id, unlocked.keys.clone());
                 tracing::info!(client = client_ip, account, protocol = protocol.as_str(), "authenticated");
                 let via = match unlocked.via {
@@ -108,7 +111,7 @@ impl LoginGate {
                 Ok(Session { address, unlocked, _guard: guard })
             }
             Err(AuthError::BadCredentials) => {
-                let locked = self.lockout.record_failure(client_ip, &account);
+                let locked = attempt.failed();
                 tracing::info!(client = client_ip, account, protocol = protocol.as_str(), "login refused: bad credentials");
                 self.audit_failure(client_ip, &account, protocol, locked).await;
                 Err(LoginRefused::BadCredentials)

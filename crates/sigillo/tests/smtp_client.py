@@ -38,6 +38,17 @@ def main(argv):
         return [args[i + 1] for i, a in enumerate(args) if a == flag]
 
     s = connect(port, mode)
+    if cmd == "hold":
+        # Signs in, says AUTHED, waits for a line on stdin, then tries NOOP: prints its
+        # code, or CLOSED if the server has hung up meanwhile.
+        s.login(values("--user")[0], os.environ["SMTP_PASSWORD"])
+        print("AUTHED", flush=True)
+        sys.stdin.readline()
+        try:
+            print("NOOP", s.noop()[0])
+        except (smtplib.SMTPServerDisconnected, ConnectionError):
+            print("CLOSED")
+        return 0
     if cmd == "ehlo":
         for k, v in s.esmtp_features.items():
             print((k + " " + v).strip().upper())

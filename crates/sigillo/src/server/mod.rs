@@ -64,6 +64,9 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = JoinSet::new();
     let hostname = ctx.config.server.hostname.clone();
+    let portal = Arc::new(sigillo_web::account::Portal::new(Arc::clone(&smtp.gate), ctx.data.clone(), ctx.kdf(), &hostname).with_outbox(
+        Arc::new(outbox::QueueOutbox { queue: Arc::clone(&smtp.queue), hostname: hostname.clone(), dkim: smtp.dkim.clone() }),
+    ));
     let api = Arc::new(sigillo_web::api::ApiState {
         gate: Arc::clone(&smtp.gate),
         data: ctx.data.clone(),
@@ -76,17 +79,14 @@ async fn serve(mut ctx: Context, after_start: Option<&str>) -> Result<()> {
         master_key: ctx.config.master_key_path(ctx.data.root()),
         keys_lock: Default::default(),
         incidents_lock: Default::default(),
+        portal: Some(Arc::clone(&portal)),
     });
     let web = Arc::new(sigillo_web::WebState {
         root: ctx.data.root().to_path_buf(),
         hostname: hostname.clone(),
         primary_domain: ctx.config.server.primary_domain.clone(),
         subprocessors: ctx.config.trust.subprocessors.clone().unwrap_or_default(),
-        portal: Some(Arc::new(
-            sigillo_web::account::Portal::new(Arc::clone(&smtp.gate), ctx.data.clone(), ctx.kdf(), &hostname).with_outbox(Arc::new(
-                outbox::QueueOutbox { queue: Arc::clone(&smtp.queue), hostname: hostname.clone(), dkim: smtp.dkim.clone() },
-            )),
-        )),
+        portal: Some(portal),
         admin: Some(Arc::clone(&api)),
         settings: sigillo_web::admin::views::settings_summary(&ctx.config),
     });

@@ -20,8 +20,9 @@ use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use sigillo_auth::LoginGate;
 use sigillo_auth::login::{self, Protocol};
-use sigillo_auth::web_sessions::Stage;
+use sigillo_auth::web_sessions::{Stage, WebSessions};
 use sigillo_auth::{AuthError, accounts};
 use sigillo_store::directory::SlotKind;
 use std::sync::Arc;
@@ -98,14 +99,15 @@ pub async fn submit(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
         return refuse(StatusCode::BAD_REQUEST, tr.t(text::DELETE_WRONG_CONFIRMATION));
     }
     let gate = &authed.portal.gate;
-    if let Err(secs) = gate.lockout.check(&authed.ip, &address) {
-        return refuse(StatusCode::TOO_MANY_REQUESTS, tr.t_count(text::LOCKED_OUT, secs, &[]));
-    }
     // The password slot itself: an app password cannot delete the account.
     let current = field(&form, "current");
     if current.is_empty() || current.len() > MAX_SECRET {
         return refuse(StatusCode::BAD_REQUEST, tr.t(text::DELETE_WRONG_PASSWORD));
     }
+    let attempt = match gate.lockout.begin(&authed.ip, &address) {
+        Ok(attempt) => attempt,
+        Err(secs) => return refuse(StatusCode::TOO_MANY_REQUESTS, tr.t_count(text::LOCKED_OUT, secs, &[])),
+    };
     let (secret, addr) = (Zeroizing::new(current.as_bytes().to_vec()), address.clone());
     let verified = with_dir(&state, &tr, &authed, "account deletion", move |dir| {
         let unlocked = login::verify(dir, &addr, &secret, Protocol::Web)?;
@@ -113,9 +115,9 @@ pub async fn submit(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
     })
     .await;
     match verified {
-        Ok(Ok(())) => gate.lockout.record_success(&authed.ip, &address),
+        Ok(Ok(())) => attempt.succeeded(),
         Ok(Err(AuthError::BadCredentials)) => {
-            let locked = gate.lockout.record_failure(&authed.ip, &address);
+            let locked = attempt.failed();
             gate.audit_failure(&authed.ip, &address, Protocol::Web, locked).await;
             return refuse(StatusCode::UNAUTHORIZED, tr.t(text::DELETE_WRONG_PASSWORD));
         }
@@ -137,16 +139,8 @@ pub async fn submit(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
         Ok(Err(e)) => return server_error(&state, &tr, "account deletion", e),
         Err(r) => return r,
     };
-    // The account is gone: so are its sessions and, once the last holder lets go, its keys.
-    let ended = authed.portal.sessions.revoke_account(&account_id);
-    authed.portal.sessions.sync().await;
-    // Live IMAP/POP3 sessions are told to end too; they close their connections.
-    let live = gate.connections.sessions(&account_id);
-    for session in &live {
-        gate.connections.revoke(&account_id, session.id);
-    }
-    gate.keyring.forget(&account_id);
-    let details = json!({ "reason": "account_delete", "web": ended, "mail_clients": live.len() });
+    let (ended, live) = end_sessions_of(gate, Some(&authed.portal.sessions), &account_id).await;
+    let details = json!({ "reason": "account_delete", "web": ended, "mail_clients": live });
     gate.audit(&authed.ip, &address, "session.revoke", details).await;
     tracing::info!(client = authed.ip, "an account deleted itself from the web");
     let body =
@@ -154,4 +148,21 @@ pub async fn submit(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
     let mut response = html(&state, &tr, StatusCode::OK, text::DELETED_TITLE, &body);
     response.headers_mut().insert(header::SET_COOKIE, clear_cookie());
     response.into_response()
+}
+
+/// Ends what a deleted account still has in this server: its web sessions (also in the
+/// stored copy), its live IMAP/POP3/SMTP sessions (told to end; they close their
+/// connections) and its keys in memory. Returns how many web and mail sessions ended.
+pub async fn end_sessions_of(gate: &LoginGate, web: Option<&WebSessions>, account_id: &str) -> (usize, usize) {
+    let mut ended = 0;
+    if let Some(web) = web {
+        ended = web.revoke_account(account_id);
+        web.sync().await;
+    }
+    let live = gate.connections.sessions(account_id);
+    for session in &live {
+        gate.connections.revoke(account_id, session.id);
+    }
+    gate.keyring.forget(account_id);
+    (ended, live.len())
 }

@@ -9,6 +9,7 @@ use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use sigillo_auth::lockout;
 use sigillo_auth::login::Protocol;
 use sigillo_auth::totp::{self, SecondFactor};
 use sigillo_auth::web_sessions::Stage;
@@ -112,20 +113,25 @@ pub async fn second_factor_form(State(state): State<Arc<WebState>>, tr: Tr, ip: 
 pub async fn check_code(authed: &Authed, code: &str, purpose: &'static str) -> Result<SecondFactor, Response> {
     let address = authed.address();
     let gate = &authed.portal.gate;
-    if let Err(secs) = gate.lockout.check(&authed.ip, &address) {
-        return Err((StatusCode::TOO_MANY_REQUESTS, Locale::En.tr().t_count(text::LOCKED_OUT, secs, &[])).into_response());
-    }
+    // Counted for the account from every client, and never cleared by a right password:
+    // whoever knows the password gets a few guesses at the code per lockout period, not
+    // a few per sign-in or per address.
+    let attempt = match gate.lockout.begin(lockout::ANY_CLIENT, &lockout::second_factor_key(&address)) {
+        Ok(attempt) => attempt,
+        Err(secs) => return Err((StatusCode::TOO_MANY_REQUESTS, Locale::En.tr().t_count(text::LOCKED_OUT, secs, &[])).into_response()),
+    };
     let (account_id, code) = (authed.session.account_id.clone(), Zeroizing::new(code.to_string()));
     let now = u64::try_from(sigillo_core::clock::unix_now()).unwrap_or(0);
     let checked = gate.directories.run(move |dir| totp::check_second_factor(dir, &account_id, &code, now)).await;
     match checked {
         Ok(Ok(factor)) => {
+            attempt.succeeded();
             let how = if factor == SecondFactor::Totp { "totp" } else { "recovery_code" };
             gate.audit(&authed.ip, &address, "auth.second_factor", json!({ "method": how, "purpose": purpose })).await;
             Ok(factor)
         }
         Ok(Err(AuthError::BadCredentials)) => {
-            let locked = gate.lockout.record_failure(&authed.ip, &address);
+            let locked = attempt.failed();
             gate.audit(&authed.ip, &address, "auth.second_factor_failure", json!({ "purpose": purpose })).await;
             if locked {
                 gate.audit(&authed.ip, &address, "auth.lockout", json!({ "protocol": "web" })).await;

@@ -21,7 +21,7 @@
 // helper is the same Response, so boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
 
-mod delete;
+pub(crate) mod delete;
 mod export;
 pub mod guard;
 mod login;

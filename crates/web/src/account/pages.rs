@@ -219,15 +219,19 @@ pub async fn change_password(
         return status_page(&state, &tr, StatusCode::BAD_REQUEST, text::PASSWORD_TITLE, &tr.t(text::PASSWORDS_DIFFER));
     }
     let address = authed.address();
-    if let Err(secs) = authed.portal.gate.lockout.check(&authed.ip, &address) {
-        return status_page(&state, &tr, StatusCode::TOO_MANY_REQUESTS, text::PASSWORD_TITLE, &tr.t_count(text::LOCKED_OUT, secs, &[]));
-    }
+    let attempt = match authed.portal.gate.lockout.begin(&authed.ip, &address) {
+        Ok(attempt) => attempt,
+        Err(secs) => {
+            return status_page(&state, &tr, StatusCode::TOO_MANY_REQUESTS, text::PASSWORD_TITLE, &tr.t_count(text::LOCKED_OUT, secs, &[]));
+        }
+    };
     let (kdf, ip, addr) = (authed.portal.kdf, authed.ip.clone(), address.clone());
     let changed =
         with_dir(&state, &tr, &authed, "password change", move |dir| self_service::change_password(dir, &addr, &current, &new, kdf, &ip))
             .await;
     match changed {
         Ok(Ok(())) => {
+            attempt.succeeded();
             // Other browsers signed in with the old password lose their sessions.
             let revoked = authed.portal.sessions.revoke_others(&authed.session.account_id, authed.session.handle);
             if revoked > 0 {
@@ -240,7 +244,7 @@ pub async fn change_password(
             status_page(&state, &tr, StatusCode::OK, text::PASSWORD_TITLE, &tr.t(text::PASSWORD_CHANGED))
         }
         Ok(Err(AuthError::BadCredentials)) => {
-            let locked = authed.portal.gate.lockout.record_failure(&authed.ip, &address);
+            let locked = attempt.failed();
             authed.portal.gate.audit_failure(&authed.ip, &address, sigillo_auth::login::Protocol::Web, locked).await;
             status_page(&state, &tr, StatusCode::UNAUTHORIZED, text::PASSWORD_TITLE, &tr.t(text::WRONG_CURRENT_PASSWORD))
         }

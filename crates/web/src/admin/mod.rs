@@ -123,7 +123,9 @@ async fn access(state: &WebState, tr: &Tr, authed: &Authed) -> Result<Access, Re
         .gate
         .directories
         .run(move |dir| -> Result<Access, AuthError> {
-            let role = dir.account(&address)?.map_or(Role::User, |a| Role::parse(&a.role));
+            // The session's own account, not whoever holds its address now: an account
+            // deleted (by the CLI, in another process) and made again is another account.
+            let role = dir.account(&address)?.filter(|a| a.id == account_id).map_or(Role::User, |a| Role::parse(&a.role));
             Ok(Access { role, mfa_on: dir.totp_enabled(&account_id)? })
         })
         .await;

@@ -126,16 +126,25 @@ pub async fn delete(
     let address = path_address(&address)?;
     let st = Arc::clone(&state);
     let target = address.clone();
-    state
+    let (account_id, caller) = state
         .gate
         .directories
-        .run_mut(move |dir| -> Result<(), ApiError> {
+        .run_mut(move |dir| -> Result<(String, Caller), ApiError> {
             let parsed: Address = target.parse().map_err(|_| ApiError::not_found(format!("account {target} not found")))?;
-            Accounts { data: &st.data, directory: dir, kdf: st.kdf, actor: &caller.actor }.delete(&parsed)?;
+            let id = Accounts { data: &st.data, directory: dir, kdf: st.kdf, actor: &caller.actor }.delete(&parsed)?;
             dir.record(&caller.event("api.account_delete", &target, json!({})))?;
-            Ok(())
+            Ok((id, caller))
         })
         .await??;
+    // What the account still has in this server ends now, as on its own deletion page.
+    let sessions = state.portal.as_ref().map(|p| &p.sessions);
+    let (web, mail) = crate::account::delete::end_sessions_of(&state.gate, sessions, &account_id).await;
+    let (details, target) = (json!({ "reason": "account_delete", "web": web, "mail_clients": mail }), address.clone());
+    // The account is gone whatever happens here: a failed log write is logged, not answered.
+    let written = state.gate.directories.run(move |dir| dir.record(&caller.event("session.revoke", &target, details))).await;
+    if !matches!(written, Ok(Ok(_))) {
+        tracing::warn!(account = address, "cannot write the audit log for the sessions a deletion ended");
+    }
     Ok(json(StatusCode::OK, &json!({ "address": address, "deleted": true })))
 }
 

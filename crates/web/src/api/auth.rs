@@ -6,8 +6,10 @@
 //! - A presented bad token counts as a failed login of the client address for the
 //!   pseudo-account [`LOCKOUT_KEY`] in the lockout SMTP, IMAP, POP3 and the web share:
 //!   after `[security] max_failures` the address gets 429 (with `Retry-After`) for the
-//!   lockout time, whatever token it sends, and the audit log has an `api.lockout` entry.
-//!   The count is not reset by a valid token; it lapses with the lockout window.
+//!   lockout time for every bad token, and the audit log has an `api.lockout` entry. A
+//!   valid token still works (256-bit tokens need no lockout; a neighbour behind the same
+//!   address must not lock the admin out). The count is not reset by a valid token; it
+//!   lapses with the lockout window.
 //! - `GET` needs an `admin` or `auditor` token; every other method an `admin` token (403).
 
 use super::{ApiError, ApiState};
@@ -74,17 +76,21 @@ pub async fn require(State(state): State<Arc<ApiState>>, mut request: Request, n
 
 async fn authorize(state: &ApiState, method: &Method, presented: Result<String, ApiError>, ip: &str) -> Result<Caller, ApiError> {
     let lockout = &state.gate.lockout;
-    if let Err(secs) = lockout.check(ip, LOCKOUT_KEY) {
-        let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("too many bad tokens; try again in {secs} s"));
-        e.retry_after = Some(secs);
-        return Err(e);
-    }
     let presented = presented?;
     let now = sigillo_core::clock::unix_now();
     let checked = state.gate.directories.run(move |dir| dir.check_api_token(&presented, now)).await?;
     let token = match checked.map_err(ApiError::from)? {
         TokenCheck::Valid(token) => token,
         refused => {
+            // A valid token passes even while its client is locked out (above): tokens are
+            // 256-bit, so the lockout is no defence for them, and a neighbour behind the same
+            // address must not lock an admin out of the API. Bad ones are refused unlogged.
+            if let Err(secs) = lockout.check(ip, LOCKOUT_KEY) {
+                let mut e =
+                    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("too many bad tokens; try again in {secs} s"));
+                e.retry_after = Some(secs);
+                return Err(e);
+            }
             let reason = match &refused {
                 TokenCheck::Expired(_) => "expired",
                 TokenCheck::Revoked(_) => "revoked",

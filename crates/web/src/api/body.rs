@@ -5,22 +5,42 @@ use super::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request};
 use axum::http::StatusCode;
+use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
 /// Reads the whole request body (at most [`super::MAX_BODY`] bytes) before anything else
 /// looks at the request. A refusal sent while the client is still sending its body makes
 /// the server close with unread data, which the kernel answers with a TCP reset: the client
 /// may then lose the refusal itself. With the body read first, every answer arrives and the
-/// connection stays usable.
+/// connection stays usable. A body past the limit is read on and dropped up to
+/// [`DRAIN_LIMIT`], so its sender gets the 413 too; past that the connection just closes.
 pub async fn buffer(request: Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
+    let too_large = || {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("the body is larger than {} bytes", super::MAX_BODY))
+            .into_response()
+    };
     let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, super::MAX_BODY).await {
-        Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
-        Err(_) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("the body is larger than {} bytes", super::MAX_BODY))
-            .into_response(),
+    let mut stream = body.into_data_stream();
+    let (mut kept, mut seen) = (Vec::new(), 0usize);
+    while let Some(chunk) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await {
+        let Ok(chunk) = chunk else { return ApiError::bad_request("the request body could not be read").into_response() };
+        seen = seen.saturating_add(chunk.len());
+        if seen > DRAIN_LIMIT {
+            return too_large();
+        }
+        if seen <= super::MAX_BODY {
+            kept.extend_from_slice(&chunk);
+        }
     }
+    if seen > super::MAX_BODY {
+        return too_large();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(kept))).await
 }
+
+/// How much of an oversized body is read (and dropped) so its sender sees the refusal.
+pub const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
 
 pub struct JsonBody<T>(pub T);
 

@@ -63,6 +63,8 @@ pub struct ApiState {
     /// One key-store rewrite at a time, and one incidents-file rewrite at a time.
     pub keys_lock: Mutex<()>,
     pub incidents_lock: Mutex<()>,
+    /// The web sign-in's sessions, which an account's deletion ends (absent without pages).
+    pub portal: Option<Arc<crate::account::Portal>>,
 }
 
 /// A `Mutex<()>` whose poisoning is irrelevant: it guards a file, not data in memory.
