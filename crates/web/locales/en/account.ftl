@@ -140,3 +140,24 @@ account-delete-wrong-code = That code is wrong, expired or already used. Nothing
 account-delete-last-admin = You are the only administrator of this server, so this account cannot be deleted. Make another account an administrator first.
 account-deleted-title = Account deleted
 account-deleted = Your account was deleted: its keys were destroyed first, then its mail. You have been signed out.
+
+## Passkeys (WebAuthn) as the second step of sign-in
+account-passkeys-title = Passkeys
+account-passkeys-note = A passkey (kept by this device, your phone or a security key) can be the second step of signing in, instead of a code. You still enter your password first: it is what unlocks your mailbox. Keep a second way in, such as a second passkey or an authenticator app with recovery codes.
+account-passkeys-none = No passkeys registered.
+account-passkeys-unavailable = Passkeys are not available on this server: its host name is not a domain name.
+account-passkeys-need-js = Passkeys need JavaScript, which is off or blocked in this browser. Everything else works without it.
+account-passkey-name = Name for the new passkey
+account-passkey-add = Add a passkey
+account-passkey-remove = Remove
+account-passkey-last-used = Last used
+account-passkey-name-invalid = Give the passkey a name of 1 to 64 characters.
+account-passkey-start-again = This passkey request expired or was already answered. Please try again.
+account-passkey-failed = The passkey could not be verified. Nothing was changed.
+account-passkey-exists = This passkey is already registered.
+account-passkey-counter = This passkey was refused: it reported a use count lower than one already seen, which means it may have been copied (a cloned authenticator). If you did not expect this, remove it and register a new one.
+account-passkey-session = Your session has expired. Please sign in again.
+account-passkey-working = Waiting for your passkey…
+account-passkey-cancelled = The passkey request was cancelled, timed out or is not supported by this browser.
+account-passkey-sign-in = Use a passkey
+account-passkey-or-code = Or enter a code from your authenticator app, or a recovery code:

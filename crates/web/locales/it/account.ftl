@@ -138,3 +138,24 @@ account-delete-wrong-code = Il codice è errato, scaduto o già usato. Non è st
 account-delete-last-admin = Sei l'unico amministratore di questo server, quindi questo account non può essere eliminato. Nomina prima amministratore un altro account.
 account-deleted-title = Account eliminato
 account-deleted = Il tuo account è stato eliminato: prima sono state distrutte le chiavi, poi la posta. Sei stato disconnesso.
+
+## Passkey (WebAuthn) come secondo passaggio dell'accesso
+account-passkeys-title = Passkey
+account-passkeys-note = Una passkey (custodita da questo dispositivo, dal telefono o da una chiave di sicurezza) può essere il secondo passaggio dell'accesso, al posto di un codice. La password va comunque inserita per prima: è lei che sblocca la casella. Tieni una seconda via d'accesso, come una seconda passkey o un'app di autenticazione con i codici di recupero.
+account-passkeys-none = Nessuna passkey registrata.
+account-passkeys-unavailable = Le passkey non sono disponibili su questo server: il suo nome host non è un nome di dominio.
+account-passkeys-need-js = Le passkey richiedono JavaScript, che in questo browser è disattivato o bloccato. Tutto il resto funziona anche senza.
+account-passkey-name = Nome della nuova passkey
+account-passkey-add = Aggiungi una passkey
+account-passkey-remove = Rimuovi
+account-passkey-last-used = Ultimo uso
+account-passkey-name-invalid = Dai alla passkey un nome da 1 a 64 caratteri.
+account-passkey-start-again = Questa richiesta di passkey è scaduta o ha già avuto risposta. Riprova.
+account-passkey-failed = Non è stato possibile verificare la passkey. Non è stato cambiato nulla.
+account-passkey-exists = Questa passkey è già registrata.
+account-passkey-counter = Questa passkey è stata rifiutata: ha indicato un numero di utilizzi inferiore a uno già visto, quindi potrebbe essere stata copiata (un autenticatore clonato). Se non te lo aspettavi, rimuovila e registrane una nuova.
+account-passkey-session = La sessione è scaduta. Accedi di nuovo.
+account-passkey-working = In attesa della passkey…
+account-passkey-cancelled = La richiesta di passkey è stata annullata, è scaduta o questo browser non la supporta.
+account-passkey-sign-in = Usa una passkey
+account-passkey-or-code = Oppure inserisci un codice dell'app di autenticazione o un codice di recupero:

@@ -138,3 +138,24 @@ account-delete-wrong-code = Koden er feil, utløpt eller allerede brukt. Ingenti
 account-delete-last-admin = Du er den eneste administratoren på denne tjeneren, så denne kontoen kan ikke slettes. Gjør en annen konto til administrator først.
 account-deleted-title = Kontoen er slettet
 account-deleted = Kontoen din ble slettet: først ble nøklene destruert, deretter e-posten. Du er logget ut.
+
+## Passnøkler (WebAuthn) som andre trinn ved innlogging
+account-passkeys-title = Passnøkler
+account-passkeys-note = En passnøkkel (lagret på denne enheten, telefonen din eller en sikkerhetsnøkkel) kan være det andre trinnet når du logger inn, i stedet for en kode. Du skriver fortsatt inn passordet først: det er det som låser opp postkassen. Ha en annen vei inn i tillegg, for eksempel en ekstra passnøkkel eller en autentiseringsapp med gjenopprettingskoder.
+account-passkeys-none = Ingen passnøkler er registrert.
+account-passkeys-unavailable = Passnøkler er ikke tilgjengelige på denne serveren: vertsnavnet er ikke et domenenavn.
+account-passkeys-need-js = Passnøkler krever JavaScript, som er slått av eller blokkert i denne nettleseren. Alt annet fungerer uten.
+account-passkey-name = Navn på den nye passnøkkelen
+account-passkey-add = Legg til en passnøkkel
+account-passkey-remove = Fjern
+account-passkey-last-used = Sist brukt
+account-passkey-name-invalid = Gi passnøkkelen et navn på 1 til 64 tegn.
+account-passkey-start-again = Denne passnøkkelforespørselen er utløpt eller allerede besvart. Prøv igjen.
+account-passkey-failed = Passnøkkelen kunne ikke bekreftes. Ingenting ble endret.
+account-passkey-exists = Denne passnøkkelen er allerede registrert.
+account-passkey-counter = Denne passnøkkelen ble avvist: den oppga et lavere bruksantall enn et som allerede er sett, så den kan ha blitt kopiert (en klonet autentiserer). Hvis du ikke ventet dette, fjern den og registrer en ny.
+account-passkey-session = Økten er utløpt. Logg inn på nytt.
+account-passkey-working = Venter på passnøkkelen…
+account-passkey-cancelled = Passnøkkelforespørselen ble avbrutt, tidsavbrutt eller støttes ikke av denne nettleseren.
+account-passkey-sign-in = Bruk en passnøkkel
+account-passkey-or-code = Eller skriv inn en kode fra autentiseringsappen, eller en gjenopprettingskode:

@@ -109,7 +109,8 @@ struct Access {
     mfa_on: bool,
 }
 
-/// The signed-in account's current role (from the directory) and whether it has TOTP on.
+/// The signed-in account's current role (from the directory) and whether it has a second
+/// factor (TOTP or a passkey).
 async fn access(state: &WebState, tr: &Tr, authed: &Authed) -> Result<Access, Response> {
     let (address, account_id) = (authed.address(), authed.session.account_id.clone());
     let found = authed
@@ -118,7 +119,7 @@ async fn access(state: &WebState, tr: &Tr, authed: &Authed) -> Result<Access, Re
         .directories
         .run(move |dir| -> Result<Access, AuthError> {
             let role = dir.account(&address)?.map_or(Role::User, |a| Role::parse(&a.role));
-            Ok(Access { role, mfa_on: dir.totp_enabled(&account_id)? })
+            Ok(Access { role, mfa_on: dir.second_factor_enabled(&account_id)? })
         })
         .await;
     match found {
