@@ -4,7 +4,8 @@
 sign out, sign in with password + passkey; the password alone does not complete the
 session; an assertion for an older challenge, the same assertion posted twice, a wrong CSRF
 token and a cloned authenticator (its signature counter set back) are refused; removing the
-passkey turns the second step off again. Screenshots go to ARTIFACTS/passkeys-*.png.
+passkey turns the second step off again. An admin's fresh second factor for admin writes
+can be given with the passkey too. Screenshots go to ARTIFACTS/passkeys-*.png.
 
 The site is browsed as https://localhost:PORT: WebAuthn relying party ids are domain names,
 never IP addresses, and the server's hostname (the RP id) is `localhost`.
@@ -46,6 +47,23 @@ const [steps, replay] = [arguments[0], arguments[1]];
       out[step] = (await P.post('/login/passkey/begin', {csrf: 'x'.repeat(csrf.length)})).status;
     }
   }
+  return out;
+})().then(done, (e) => done({error: String(e)}));
+"""
+
+
+# On /account (alice is an admin): the fresh second factor for admin writes, by passkey.
+ADMIN_REAUTH = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  const P = window.sigilloPasskeys;
+  const csrf = document.querySelector('.passkey-button').dataset.csrf;
+  const out = {};
+  out.unbegun = (await P.post('/admin/reauth/passkey/finish', {csrf: csrf, credential: {}})).status;
+  const begun = await P.post('/admin/reauth/passkey/begin', {csrf: csrf});
+  const cred = P.assertionJSON(await navigator.credentials.get({publicKey: P.requestOptions(begun.data)}));
+  const r = await P.post('/admin/reauth/passkey/finish', {csrf: csrf, credential: cred});
+  out.finish = [r.status, r.data.redirect || r.data.error || ''];
   return out;
 })().then(done, (e) => done({error: String(e)}));
 """
@@ -162,6 +180,11 @@ def main():
             d.call("POST", d.s(f"/webauthn/authenticator/{auth}/credential"), dict(cred, signCount=cred["signCount"] + 10))
             d.click("#passkey-sign-in")
             wait_for_url(d, "/account")
+
+            # An admin's fresh second factor, by passkey (a request without a ceremony first).
+            admin = d.call("POST", d.s("/execute/async"), {"script": ADMIN_REAUTH, "args": []})
+            expect(admin.get("unbegun") == 400, f"no ceremony, no reauth: {admin}")
+            expect(admin.get("finish") == [200, "/admin"], f"passkey reauth for admin writes: {admin}")
 
             # Remove the passkey: the password alone signs in again.
             d.click("form[action='/account/passkeys/remove'] button")

@@ -30,6 +30,8 @@ fn start() -> Running {
     ok(&["init", "--data", dir.to_str().expect("path"), "--domain", "example.org", "--hostname", "localhost"], b"");
     let server = Server { _tmp: tmp, dir };
     add_account(&server, ALICE, PASSWORD);
+    // An admin, so the fresh-second-factor step for admin writes is tried with the passkey.
+    ok(&["account", "role", ALICE, "admin", "--data", server.data()], b"");
     let https = free_port();
     set_listen(&server, &format!("https = \"127.0.0.1:{https}\""));
     let child = spawn_serve(&server, "https");
@@ -83,7 +85,8 @@ fn chromium_passkey_registration_sign_in_and_refusals() {
     let has = |action: &str, extra: &str| lines.iter().any(|l| l.contains(&format!("\"action\":\"{action}\"")) && l.contains(extra));
     assert!(has("passkey.add", "Test laptop"), "passkey.add audited");
     assert!(has("passkey.remove", "Test laptop"), "passkey.remove audited");
-    assert!(has("auth.second_factor", "\"method\":\"passkey\""), "the passkey sign-in audited like a TOTP code");
+    assert!(has("auth.second_factor", "\"purpose\":\"sign_in\""), "the passkey sign-in audited like a TOTP code");
+    assert!(has("auth.second_factor", "\"purpose\":\"admin_reauth\""), "the admin reauth by passkey audited");
     assert!(has("auth.second_factor_failure", "\"reason\":\"counter_regressed\""), "the cloned authenticator audited");
     let refused = lines.iter().filter(|l| l.contains("auth.second_factor_failure") && l.contains("not_verified")).count();
     assert_eq!(refused, 2, "older challenge and replay: two refused assertions");

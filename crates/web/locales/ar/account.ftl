@@ -165,5 +165,6 @@ account-passkey-counter = رُفض مفتاح المرور هذا: أبلغ عن
 account-passkey-session = انتهت صلاحية جلستك. يُرجى تسجيل الدخول مجددًا.
 account-passkey-working = بانتظار مفتاح المرور…
 account-passkey-cancelled = أُلغي طلب مفتاح المرور أو انتهت مهلته أو أن هذا المتصفح لا يدعمه.
+account-passkey-intro = أكّد هويتك باستخدام مفتاح المرور الخاص بك.
 account-passkey-sign-in = استخدام مفتاح مرور
 account-passkey-or-code = أو أدخل رمزًا من تطبيق المصادقة، أو رمز استرداد:

@@ -159,5 +159,6 @@ account-passkey-counter = This passkey was refused: it reported a use count lowe
 account-passkey-session = Your session has expired. Please sign in again.
 account-passkey-working = Waiting for your passkey…
 account-passkey-cancelled = The passkey request was cancelled, timed out or is not supported by this browser.
+account-passkey-intro = Confirm that it is you with your passkey.
 account-passkey-sign-in = Use a passkey
 account-passkey-or-code = Or enter a code from your authenticator app, or a recovery code:

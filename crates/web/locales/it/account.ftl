@@ -157,5 +157,6 @@ account-passkey-counter = Questa passkey è stata rifiutata: ha indicato un nume
 account-passkey-session = La sessione è scaduta. Accedi di nuovo.
 account-passkey-working = In attesa della passkey…
 account-passkey-cancelled = La richiesta di passkey è stata annullata, è scaduta o questo browser non la supporta.
+account-passkey-intro = Conferma che sei tu con la tua passkey.
 account-passkey-sign-in = Usa una passkey
 account-passkey-or-code = Oppure inserisci un codice dell'app di autenticazione o un codice di recupero:

@@ -157,5 +157,6 @@ account-passkey-counter = Denne passnøkkelen ble avvist: den oppga et lavere br
 account-passkey-session = Økten er utløpt. Logg inn på nytt.
 account-passkey-working = Venter på passnøkkelen…
 account-passkey-cancelled = Passnøkkelforespørselen ble avbrutt, tidsavbrutt eller støttes ikke av denne nettleseren.
+account-passkey-intro = Bekreft at det er deg med passnøkkelen din.
 account-passkey-sign-in = Bruk en passnøkkel
 account-passkey-or-code = Eller skriv inn en kode fra autentiseringsappen, eller en gjenopprettingskode:

@@ -105,7 +105,9 @@ async fn factors(authed: &Authed) -> (bool, bool) {
 async fn second_factor_page(state: &WebState, tr: &Tr, authed: &Authed, status: StatusCode, message: Option<&str>) -> Response {
     let (totp_on, passkeys_on) = factors(authed).await;
     let alert = message.map(|m| format!("<p role=\"alert\">{}</p>", escape(m))).unwrap_or_default();
-    let mut body = format!("{alert}<p>{}</p>", tr.h(text::SECOND_FACTOR_INTRO));
+    let passkey_only = passkeys_on && !totp_on && authed.portal.passkeys.is_some();
+    let intro = if passkey_only { text::PASSKEY_INTRO } else { text::SECOND_FACTOR_INTRO };
+    let mut body = format!("{alert}<p>{}</p>", tr.h(intro));
     if passkeys_on && authed.portal.passkeys.is_some() {
         body.push_str(&super::passkeys::button(
             tr,

@@ -158,4 +158,5 @@ pub const PASSKEY_SESSION: &str = "account-passkey-session";
 pub const PASSKEY_WORKING: &str = "account-passkey-working";
 pub const PASSKEY_CANCELLED: &str = "account-passkey-cancelled";
 pub const PASSKEY_SIGN_IN: &str = "account-passkey-sign-in";
+pub const PASSKEY_INTRO: &str = "account-passkey-intro";
 pub const PASSKEY_OR_CODE: &str = "account-passkey-or-code";
