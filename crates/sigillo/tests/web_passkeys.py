@@ -193,6 +193,15 @@ def main():
             shot("6-passkey-removed")
             sign_out(d, site)
             sign_in(d, site, address, password, "/account")
+
+            # A spare passkey, left for the CLI to list and remove.
+            d.type("#passkey-name", "Spare key")
+            d.click("#passkey-add")
+            for _ in range(100):
+                if "passkey-list" in d.source():
+                    break
+                time.sleep(0.1)
+            expect("Spare key" in d.text("#passkey-list"), "the spare passkey is listed", d.source())
         finally:
             d.quit()
     print("RESULT ok passkeys")

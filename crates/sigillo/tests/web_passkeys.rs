@@ -90,6 +90,20 @@ fn chromium_passkey_registration_sign_in_and_refusals() {
     assert!(has("auth.second_factor_failure", "\"reason\":\"counter_regressed\""), "the cloned authenticator audited");
     let refused = lines.iter().filter(|l| l.contains("auth.second_factor_failure") && l.contains("not_verified")).count();
     assert_eq!(refused, 2, "older challenge and replay: two refused assertions");
+    // The CLI (for an admin helping an owner who lost the device) lists the spare passkey
+    // the script left and removes it; an unknown one is a clear error.
+    let listed = ok(&["account", "passkey", "list", ALICE, "--data", r.server.data()], b"");
+    let spare = listed.lines().find(|l| l.ends_with("\tSpare key")).unwrap_or_else(|| panic!("spare passkey listed: {listed}"));
+    let id = spare.split('\t').next().unwrap();
+    let out = ok(&["account", "passkey", "remove", ALICE, id, "--data", r.server.data()], b"");
+    assert!(out.contains("Spare key"), "{out}");
+    assert_eq!(ok(&["account", "passkey", "list", ALICE, "--data", r.server.data()], b"").trim(), "");
+    let out = run(&["account", "passkey", "remove", ALICE, id, "--data", r.server.data()], b"");
+    assert!(!out.status.success() && text(&out.stderr).contains(&format!("has no passkey {id}")), "{}", text(&out.stderr));
+    let lines = audit_lines(&r.server);
+    assert!(
+        lines.iter().any(|l| l.contains("\"action\":\"passkey.remove\"") && l.contains("\"actor\":\"cli\"") && l.contains("Spare key"))
+    );
     let out = ok(&["audit", "verify", "--data", r.server.data()], b"");
     assert!(out.contains("audit log OK"), "{out}");
 }
