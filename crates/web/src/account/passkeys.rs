@@ -148,6 +148,14 @@ fn json_reply(status: StatusCode, body: &Value) -> Response {
     (status, headers, body.to_string()).into_response()
 }
 
+/// The options for `navigator.credentials.create` / `.get` (W3C WebAuthn §5.4, §5.5).
+fn challenge_reply(tr: &Tr, challenge: &impl serde::Serialize) -> Response {
+    match serde_json::to_value(challenge) {
+        Ok(options) => json_reply(StatusCode::OK, &options),
+        Err(e) => unavailable(tr, "passkey options", e),
+    }
+}
+
 fn json_error(status: StatusCode, message: &str) -> Response {
     json_reply(status, &json!({ "error": message }))
 }
@@ -164,7 +172,14 @@ struct Body {
 }
 
 /// Session in `stage`, same origin, right CSRF token, the service on: else a JSON error.
-fn json_guard(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp, stage: Stage, raw: &[u8]) -> Result<(Authed, Body), Response> {
+fn json_guard(
+    state: &WebState,
+    tr: &Tr,
+    headers: &HeaderMap,
+    ip: ClientIp,
+    stage: Stage,
+    raw: &[u8],
+) -> Result<(Authed, Body, Arc<Passkeys>), Response> {
     let Ok(body) = serde_json::from_slice::<Body>(raw) else {
         return Err(json_error(StatusCode::BAD_REQUEST, &tr.t(text::PASSKEY_FAILED)));
     };
@@ -173,16 +188,10 @@ fn json_guard(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp, stag
     })?;
     let form: FormPairs = vec![("csrf".into(), body.csrf.clone())];
     guard::check_form(state, tr, headers, &authed, &form).map_err(|_| json_error(StatusCode::FORBIDDEN, &tr.t(text::CSRF_REFUSED)))?;
-    if authed.portal.passkeys.is_none() {
+    let Some(passkeys) = authed.portal.passkeys.clone() else {
         return Err(json_error(StatusCode::NOT_FOUND, &tr.t(text::PASSKEYS_UNAVAILABLE)));
-    }
-    Ok((authed, body))
-}
-
-fn service(authed: &Authed) -> &Passkeys {
-    // json_guard checked it is there; kept as an Option on the portal for servers whose
-    // hostname cannot be an RP id.
-    authed.portal.passkeys.as_deref().unwrap_or_else(|| unreachable!("json_guard checks the passkey service"))
+    };
+    Ok((authed, body, passkeys))
 }
 
 /// The account's stored passkeys, parsed, with their row id, name and credential id.
@@ -208,7 +217,7 @@ pub async fn script() -> Response {
 // ---- registration (on /account) ----
 
 pub async fn register_begin(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, raw: Bytes) -> Response {
-    let (authed, body) = match json_guard(&state, &tr, &headers, ip, Stage::Complete, &raw) {
+    let (authed, body, passkeys) = match json_guard(&state, &tr, &headers, ip, Stage::Complete, &raw) {
         Ok(g) => g,
         Err(r) => return r,
     };
@@ -222,7 +231,6 @@ pub async fn register_begin(State(state): State<Arc<WebState>>, tr: Tr, ip: Clie
     };
     let exclude = existing.iter().map(|(_, _, _, p)| p.cred_id().clone()).collect();
     let address = authed.address();
-    let passkeys = service(&authed);
     let (challenge, ceremony) =
         match passkeys.webauthn.start_passkey_registration(user_handle(&authed.session.account_id), &address, &address, Some(exclude)) {
             Ok(started) => started,
@@ -231,20 +239,20 @@ pub async fn register_begin(State(state): State<Arc<WebState>>, tr: Tr, ip: Clie
     if !passkeys.put(authed.session.handle, Ceremony::Register { state: ceremony, name }, Instant::now()) {
         return json_error(StatusCode::TOO_MANY_REQUESTS, &tr.t(text::TOO_MANY));
     }
-    json_reply(StatusCode::OK, &json!(challenge))
+    challenge_reply(&tr, &challenge)
 }
 
 pub async fn register_finish(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, raw: Bytes) -> Response {
-    let (authed, body) = match json_guard(&state, &tr, &headers, ip, Stage::Complete, &raw) {
+    let (authed, body, passkeys) = match json_guard(&state, &tr, &headers, ip, Stage::Complete, &raw) {
         Ok(g) => g,
         Err(r) => return r,
     };
-    let Some(Ceremony::Register { state: ceremony, name }) = service(&authed).take(authed.session.handle, Instant::now()) else {
+    let Some(Ceremony::Register { state: ceremony, name }) = passkeys.take(authed.session.handle, Instant::now()) else {
         return json_error(StatusCode::BAD_REQUEST, &tr.t(text::PASSKEY_START_AGAIN));
     };
     let passkey = match serde_json::from_value::<RegisterPublicKeyCredential>(body.credential)
         .map_err(|e| e.to_string())
-        .and_then(|c| service(&authed).webauthn.finish_passkey_registration(&c, &ceremony).map_err(|e| e.to_string()))
+        .and_then(|c| passkeys.webauthn.finish_passkey_registration(&c, &ceremony).map_err(|e| e.to_string()))
     {
         Ok(p) => p,
         Err(e) => {
@@ -319,7 +327,7 @@ pub async fn begin_assertion(authed: &Authed, tr: &Tr, purpose: Purpose) -> Resp
     if !passkeys.put(authed.session.handle, Ceremony::Authenticate { state: ceremony, purpose }, Instant::now()) {
         return json_error(StatusCode::TOO_MANY_REQUESTS, &tr.t(text::TOO_MANY));
     }
-    json_reply(StatusCode::OK, &json!(challenge))
+    challenge_reply(tr, &challenge)
 }
 
 /// Why an assertion was refused (for the audit log and the message).
@@ -345,11 +353,10 @@ pub async fn verify_assertion(authed: &Authed, tr: &Tr, purpose: Purpose, creden
         Some(Ceremony::Authenticate { state, purpose: begun }) if begun == purpose => state,
         _ => return Err(json_error(StatusCode::BAD_REQUEST, &tr.t(text::PASSKEY_START_AGAIN))),
     };
-    let checked = match serde_json::from_value::<PublicKeyCredential>(credential) {
-        Ok(c) => passkeys.webauthn.finish_passkey_authentication(&c, &ceremony),
-        Err(_) => Err(WebauthnError::ParseNOMFailure),
+    let Ok(credential) = serde_json::from_value::<PublicKeyCredential>(credential) else {
+        return Err(refuse(authed, tr, purpose, Refusal::NotVerified).await);
     };
-    let result = match checked {
+    let result = match passkeys.webauthn.finish_passkey_authentication(&credential, &ceremony) {
         Ok(r) => r,
         Err(WebauthnError::CredentialPossibleCompromise) => return Err(refuse(authed, tr, purpose, Refusal::CounterRegressed).await),
         Err(e) => {
@@ -402,13 +409,13 @@ async fn refuse(authed: &Authed, tr: &Tr, purpose: Purpose, why: Refusal) -> Res
 
 pub async fn sign_in_begin(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, raw: Bytes) -> Response {
     match json_guard(&state, &tr, &headers, ip, Stage::NeedsSecondFactor, &raw) {
-        Ok((authed, _)) => begin_assertion(&authed, &tr, Purpose::SignIn).await,
+        Ok((authed, _, _)) => begin_assertion(&authed, &tr, Purpose::SignIn).await,
         Err(r) => r,
     }
 }
 
 pub async fn sign_in_finish(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, raw: Bytes) -> Response {
-    let (authed, body) = match json_guard(&state, &tr, &headers, ip, Stage::NeedsSecondFactor, &raw) {
+    let (authed, body, _) = match json_guard(&state, &tr, &headers, ip, Stage::NeedsSecondFactor, &raw) {
         Ok(g) => g,
         Err(r) => return r,
     };
