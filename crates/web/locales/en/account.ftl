@@ -46,6 +46,7 @@ account-wrong-current-password = The current password is wrong.
 account-mfa-title = Two-step sign-in
 account-mfa-on = Two-step sign-in is on (authenticator app).
 account-mfa-off = Two-step sign-in is off. Turn it on to protect this page with a code from an authenticator app.
+account-mfa-off-passkeys = Codes from an authenticator app are off; your passkeys are your second step. You can also turn codes on, as a second way in.
 account-mfa-enable = Turn on two-step sign-in
 account-mfa-disable = Turn off two-step sign-in
 account-mfa-enrol-intro = Add this key to your authenticator app (type the secret, or open the otpauth link on your phone), then enter the code it shows.

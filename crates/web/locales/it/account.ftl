@@ -44,6 +44,7 @@ account-wrong-current-password = La password attuale è errata.
 account-mfa-title = Verifica in due passaggi
 account-mfa-on = La verifica in due passaggi è attiva (app di autenticazione).
 account-mfa-off = La verifica in due passaggi non è attiva. Attivala per proteggere questa pagina con un codice dell'app di autenticazione.
+account-mfa-off-passkeys = I codici dell'app di autenticazione non sono attivi; il secondo passaggio sono le tue passkey. Puoi attivare anche i codici, come seconda via d'accesso.
 account-mfa-enable = Attiva la verifica in due passaggi
 account-mfa-disable = Disattiva la verifica in due passaggi
 account-mfa-enrol-intro = Aggiungi questa chiave alla tua app di autenticazione (digita il segreto oppure apri il link otpauth sul telefono), poi inserisci il codice che mostra.

@@ -44,6 +44,7 @@ account-wrong-current-password = Det nåværende passordet er feil.
 account-mfa-title = Totrinnsinnlogging
 account-mfa-on = Totrinnsinnlogging er på (autentiseringsapp).
 account-mfa-off = Totrinnsinnlogging er av. Slå den på for å beskytte denne siden med en kode fra en autentiseringsapp.
+account-mfa-off-passkeys = Koder fra en autentiseringsapp er av; passnøklene dine er det andre trinnet. Du kan også slå på koder, som en ekstra vei inn.
 account-mfa-enable = Slå på totrinnsinnlogging
 account-mfa-disable = Slå av totrinnsinnlogging
 account-mfa-enrol-intro = Legg til denne nøkkelen i autentiseringsappen (skriv inn hemmeligheten, eller åpne otpauth-lenken på telefonen), og skriv så inn koden den viser.

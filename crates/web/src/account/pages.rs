@@ -125,7 +125,7 @@ fn overview_body(tr: &Tr, authed: &Authed, info: &Overview) -> String {
     } else {
         b.push_str(&format!(
             "<p id=\"mfa-state\">{off}</p><form method=\"post\" action=\"/account/totp/begin\">{csrf}<button type=\"submit\">{enable}</button></form>",
-            off = tr.h(text::MFA_OFF),
+            off = tr.h(if info.passkeys.is_empty() { text::MFA_OFF } else { text::MFA_OFF_WITH_PASSKEYS }),
             enable = tr.h(text::MFA_ENABLE),
         ));
     }

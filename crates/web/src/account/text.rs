@@ -43,6 +43,7 @@ pub const WRONG_CURRENT_PASSWORD: &str = "account-wrong-current-password";
 pub const MFA_TITLE: &str = "account-mfa-title";
 pub const MFA_ON: &str = "account-mfa-on";
 pub const MFA_OFF: &str = "account-mfa-off";
+pub const MFA_OFF_WITH_PASSKEYS: &str = "account-mfa-off-passkeys";
 pub const MFA_ENABLE: &str = "account-mfa-enable";
 pub const MFA_DISABLE: &str = "account-mfa-disable";
 pub const MFA_ENROL_INTRO: &str = "account-mfa-enrol-intro";
