@@ -3,7 +3,8 @@
 (W3C WebAuthn Level 2 §11.3, "Add Virtual Authenticator"): register a passkey on /account,
 sign out, sign in with password + passkey; the password alone does not complete the
 session; an assertion for an older challenge, the same assertion posted twice, a wrong CSRF
-token and a cloned authenticator (its signature counter set back) are refused; removing the
+token, a POST from another origin (or with none) and a cloned authenticator (its signature
+counter set back) are refused; removing the
 passkey turns the second step off again. An admin's fresh second factor for admin writes
 can be given with the passkey too. Screenshots go to ARTIFACTS/passkeys-*.png.
 
@@ -13,6 +14,8 @@ never IP addresses, and the server's hostname (the RP id) is `localhost`.
 Usage: web_passkeys.py HTTPS_PORT DRIVER_PORT ADDRESS PASSWORD ARTIFACTS
 """
 
+import http.client
+import json
 import os
 import sys
 import tempfile
@@ -20,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from web_browser import Driver, wait_for_url  # noqa: E402
-from web_client import expect, fail  # noqa: E402
+from web_client import CTX, expect, fail  # noqa: E402
 
 # Runs in the page: arguments = (steps..., callback). Every step posts with the page's own
 # passkeys.js helpers, so cookies, Origin and JSON are exactly what the browser sends.
@@ -67,6 +70,19 @@ const done = arguments[arguments.length - 1];
   return out;
 })().then(done, (e) => done({error: String(e)}));
 """
+
+
+def post_outside(https, cookie, path, body, origin):
+    """A POST from outside the browser with the session's cookie: the Origin check applies
+    to the passkey endpoints as to every form."""
+    conn = http.client.HTTPSConnection("127.0.0.1", int(https), context=CTX, timeout=60)
+    headers = {"Host": f"localhost:{https}", "Content-Type": "application/json", "Cookie": f"__Host-sigillo_session={cookie}"}
+    if origin:
+        headers["Origin"] = origin
+    conn.request("POST", path, body=json.dumps(body), headers=headers)
+    status = conn.getresponse().status
+    conn.close()
+    return status
 
 
 def run_steps(d, steps, replay=None):
@@ -144,6 +160,14 @@ def main():
             expect(out["finish-again"][0] == 400, f"a used-up ceremony is not answered twice: {out}")
             d.go(site + "/account")
             wait_for_url(d, "/login/second-factor")
+
+            # The same session's cookie and token, from another origin or with no Origin: refused.
+            cookie = d.call("GET", d.s("/cookie/__Host-sigillo_session"))["value"]
+            csrf = d.call("POST", d.s("/execute/sync"), {"script": "return document.getElementById('passkey-sign-in').dataset.csrf;", "args": []})
+            for origin in ("https://evil.example", None):
+                status = post_outside(https, cookie, "/login/passkey/begin", {"csrf": csrf}, origin)
+                expect(status == 403, f"origin {origin}: {status}")
+            expect(post_outside(https, cookie, "/login/passkey/begin", {"csrf": csrf}, site) == 200, "same origin: accepted")
 
             # The real thing: the page's button.
             d.click("#passkey-sign-in")
