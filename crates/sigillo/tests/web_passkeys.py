@@ -4,9 +4,8 @@
 sign out, sign in with password + passkey; the password alone does not complete the
 session; an assertion for an older challenge, the same assertion posted twice, a wrong CSRF
 token, a POST from another origin (or with none) and a cloned authenticator (its signature
-counter set back) are refused; removing the
-passkey turns the second step off again. An admin's fresh second factor for admin writes
-can be given with the passkey too. Screenshots go to ARTIFACTS/passkeys-*.png.
+counter set back) are refused; removing the passkey turns the second step off again. An
+admin's fresh second factor for admin writes can be given with the passkey too. Screenshots go to ARTIFACTS/passkeys-*.png.
 
 The site is browsed as https://localhost:PORT: WebAuthn relying party ids are domain names,
 never IP addresses, and the server's hostname (the RP id) is `localhost`.
