@@ -51,7 +51,7 @@ impl Protocol {
 /// Checks `secret` against the account's password slot and the app-password slots
 /// scoped to `protocol`. The CLI accepts only the account password.
 ///
-/// When the account has two-step sign-in (TOTP) on, the account password does not work
+/// When the account has two-step sign-in (TOTP or a passkey) on, the account password does not work
 /// for IMAP, POP3 or SMTP — those protocols cannot ask for a second factor, so accepting
 /// the password there would make the second factor pointless (anyone with the password
 /// could read and send mail). Mail apps then need an app password. The password slot is
@@ -76,7 +76,7 @@ pub fn verify_with_cache(
         burn_equal_time(secret);
         return Err(AuthError::BadCredentials);
     };
-    let password_refused = protocol.is_mail() && directory.totp_enabled(&account.id)?;
+    let password_refused = protocol.is_mail() && directory.second_factor_enabled(&account.id)?;
     let mut needs_app_password = false;
     for slot in directory.slots(&account.id)? {
         let usable = match slot.kind {

@@ -507,6 +507,25 @@ pub enum AccountCommand {
     /// App passwords for mail clients, each scoped to protocols.
     #[command(subcommand, name = "app-password")]
     AppPassword(AppPasswordCommand),
+    /// Passkeys registered on the web (second sign-in factor): list, or remove one for an
+    /// owner who lost the device.
+    #[command(subcommand)]
+    Passkey(PasskeyCommand),
+}
+
+#[derive(Subcommand)]
+pub enum PasskeyCommand {
+    List {
+        address: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    Remove {
+        address: String,
+        id: i64,
+        #[command(flatten)]
+        data: DataArg,
+    },
 }
 
 #[derive(Subcommand)]

@@ -181,6 +181,11 @@ def browser(https, imaps, driver_port, address, password, artifacts, export_out,
             d.type("#address", address)
             d.type("#password", password)
             d.click("form[action='/login'] button")
+            # The refusal is a page at the same URL: wait for its text, not for a new URL.
+            for _ in range(100):
+                if "Wrong address or password" in d.source():
+                    break
+                time.sleep(0.1)
             expect("Wrong address or password" in d.source(), "the deleted account cannot sign in", d.source())
             shot(d, "sign-in-refused")
         finally:

@@ -133,6 +133,7 @@ impl Directory {
         conn.execute_batch(crate::web_sessions::SCHEMA)?;
         conn.execute_batch(crate::recovery::SCHEMA)?;
         conn.execute_batch(crate::api_tokens::SCHEMA)?;
+        conn.execute_batch(crate::passkeys::SCHEMA)?;
         Ok(Directory { conn })
     }
 
@@ -144,6 +145,7 @@ impl Directory {
         conn.execute_batch(crate::web_sessions::SCHEMA)?;
         conn.execute_batch(crate::recovery::SCHEMA)?;
         conn.execute_batch(crate::api_tokens::SCHEMA)?;
+        conn.execute_batch(crate::passkeys::SCHEMA)?;
         Ok(Directory { conn })
     }
 
@@ -251,7 +253,7 @@ impl Directory {
 
     /// The first step of deleting an account (crypto-shredding): in one transaction, its key
     /// slots (password, recovery, app passwords: the only wrapped copies of its keys), its
-    /// second factor and recovery codes, its settings, the aliases pointing at it, and
+    /// second factor (TOTP, passkeys) and recovery codes, its settings, the aliases pointing at it, and
     /// the account row itself. `secure_delete` overwrites the freed pages. The audit log is
     /// a separate table and keeps every entry about the account.
     pub fn shred_account(&self, account_id: &str) -> Result<()> {
@@ -262,6 +264,7 @@ impl Directory {
         tx.execute("DELETE FROM key_slots WHERE account_id = ?1", [account_id])?;
         tx.execute("DELETE FROM mfa_totp WHERE account_id = ?1", [account_id])?;
         tx.execute("DELETE FROM mfa_recovery WHERE account_id = ?1", [account_id])?;
+        tx.execute("DELETE FROM passkeys WHERE account_id = ?1", [account_id])?;
         tx.execute("DELETE FROM account_settings WHERE account_id = ?1", [account_id])?;
         tx.execute("DELETE FROM aliases WHERE target = (SELECT address FROM accounts WHERE id = ?1)", [account_id])?;
         if tx.execute("DELETE FROM accounts WHERE id = ?1", [account_id])? != 1 {

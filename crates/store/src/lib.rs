@@ -22,6 +22,7 @@ pub mod mailstore;
 pub mod merge;
 pub mod mfa;
 pub mod migrate;
+pub mod passkeys;
 pub mod recovery;
 pub mod spool;
 pub mod sqlcipher;

@@ -1,12 +1,12 @@
 //! Security headers on every response: a CSP with no `unsafe-inline` (styles come from
-//! /static, there is no script), HSTS, no sniffing, no referrer (same-origin on pages with forms), no framing.
+//! /static; the only script is /static/passkeys.js, for WebAuthn, which has no HTML form), HSTS, no sniffing, no referrer (same-origin on pages with forms), no framing.
 
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 
-pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+pub const CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub async fn secure(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;

@@ -65,6 +65,7 @@ pub fn router(state: Arc<WebState>) -> Router {
         .merge(admin::routes())
         .route("/verify", verify::route())
         .route("/static/sigillo.css", get(|| async { ([("content-type", "text/css; charset=utf-8")], CSS) }))
+        .route("/static/passkeys.js", get(account::passkeys::script))
         .with_state(state)
         .layer(axum::middleware::from_fn(headers::secure))
 }

@@ -1,6 +1,6 @@
 //! `sigillo account …`.
 
-use crate::cli::{AccountCommand, AppPasswordCommand};
+use crate::cli::{AccountCommand, AppPasswordCommand, PasskeyCommand};
 use crate::context::{Context, parse_address};
 use crate::secrets::SecretReader;
 use anyhow::{Result, bail};
@@ -94,6 +94,7 @@ pub fn run(command: AccountCommand) -> Result<()> {
             println!("{address} is now {role}");
         }
         AccountCommand::AppPassword(cmd) => app_password(cmd, &mut secrets)?,
+        AccountCommand::Passkey(cmd) => passkey(cmd)?,
     }
     Ok(())
 }
@@ -120,6 +121,36 @@ fn app_password(command: AppPasswordCommand, secrets: &mut SecretReader) -> Resu
             let mut ctx = Context::open(&data.dir)?;
             ctx.accounts("cli").revoke_app_password(&address, id)?;
             println!("revoked app password {id} of {address}");
+        }
+    }
+    Ok(())
+}
+
+/// The web's passkeys, for an admin helping an owner who lost the device (removal is
+/// audited as `passkey.remove` by `cli`).
+fn passkey(command: PasskeyCommand) -> Result<()> {
+    let (address, data) = match &command {
+        PasskeyCommand::List { address, data } | PasskeyCommand::Remove { address, data, .. } => (address, data),
+    };
+    let address = parse_address(address)?.to_string();
+    let ctx = Context::open(&data.dir)?;
+    let Some(account) = ctx.directory.account(&address)? else { bail!("no account {address}") };
+    match command {
+        PasskeyCommand::List { .. } => {
+            for p in ctx.directory.passkeys(&account.id)? {
+                println!("{}\t{}\t{}", p.id, p.created, p.name);
+            }
+        }
+        PasskeyCommand::Remove { id, .. } => {
+            let Some(name) = ctx.directory.remove_passkey(&account.id, id)? else { bail!("{address} has no passkey {id}") };
+            ctx.directory.record(&sigillo_store::audit::Event {
+                actor: "cli",
+                action: "passkey.remove",
+                target: &address,
+                client_ip: "",
+                details: serde_json::json!({ "id": id, "name": name }),
+            })?;
+            println!("removed passkey {id} ({name}) of {address}");
         }
     }
     Ok(())

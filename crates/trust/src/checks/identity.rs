@@ -43,9 +43,9 @@ pub fn password_kdf(target: &Target) -> Outcome {
     }
 }
 
-/// Multi-factor authentication: available (TOTP, RFC 6238, on the web sign-in) and used by
-/// every account that can change or read the server's security settings — admins and
-/// auditors. Coverage among users is reported as evidence, not required.
+/// Multi-factor authentication: available (TOTP, RFC 6238, or a passkey, W3C WebAuthn, on
+/// the web sign-in) and used by every account that can change or read the server's security
+/// settings — admins and auditors. Coverage among users is reported as evidence, not required.
 pub fn mfa_coverage(target: &Target) -> Outcome {
     let directory = match sigillo_store::Directory::open(&target.data.directory_db(), &target.directory_key) {
         Ok(d) => d,
@@ -57,7 +57,7 @@ pub fn mfa_coverage(target: &Target) -> Outcome {
     };
     let (mut users, mut users_with_mfa, mut privileged_without) = (0, 0, Vec::new());
     for account in &accounts {
-        let enabled = directory.totp_enabled(&account.id).unwrap_or(false);
+        let enabled = directory.second_factor_enabled(&account.id).unwrap_or(false);
         if account.role == "user" {
             users += 1;
             users_with_mfa += usize::from(enabled);
@@ -67,7 +67,10 @@ pub fn mfa_coverage(target: &Target) -> Outcome {
     }
     let privileged = accounts.len() - users;
     let evidence = json!({
-        "available": ["totp (RFC 6238) with single-use recovery codes, on the web sign-in"],
+        "available": [
+            "totp (RFC 6238) with single-use recovery codes, on the web sign-in",
+            "passkeys (W3C WebAuthn Level 2), on the web sign-in"
+        ],
         "privileged_accounts": privileged,
         "privileged_without_mfa": privileged_without,
         "users": users,

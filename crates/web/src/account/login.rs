@@ -1,4 +1,5 @@
-//! `/login` (password), `/login/second-factor` (TOTP or a recovery code), `/logout`.
+//! `/login` (password), `/login/second-factor` (TOTP, a recovery code, or a passkey: the
+//! passkey ceremony itself is in [`super::passkeys`]), `/logout`.
 
 use super::guard::{self, Authed, clear_cookie, html_at, redirect, same_origin, server_error, set_cookie, status_page};
 use super::{FormPairs, field, text};
@@ -71,7 +72,7 @@ pub async fn submit(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
     };
     let (account_id, address) = (login.unlocked.account.id.clone(), login.address.to_string());
     let lookup = account_id.clone();
-    let needs_mfa = match portal.gate.directories.run(move |dir| dir.totp_enabled(&lookup)).await {
+    let needs_mfa = match portal.gate.directories.run(move |dir| dir.second_factor_enabled(&lookup)).await {
         Ok(Ok(on)) => on,
         Ok(Err(e)) => return server_error(&state, &tr, "web sign-in: second factor lookup", e),
         Err(e) => return server_error(&state, &tr, "web sign-in: second factor lookup", e),
@@ -86,24 +87,63 @@ pub async fn submit(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
     (StatusCode::SEE_OTHER, [(header::SET_COOKIE, set_cookie(&cookie))], redirect(&tr.link(to))).into_response()
 }
 
-fn second_factor_page(state: &WebState, tr: &Tr, authed: &Authed, status: StatusCode, message: Option<&str>) -> Response {
+/// Which second factors the account has: (TOTP, passkeys). A failed lookup shows the code
+/// form only (the one that needs no script).
+async fn factors(authed: &Authed) -> (bool, bool) {
+    let account_id = authed.session.account_id.clone();
+    let found = authed
+        .portal
+        .gate
+        .directories
+        .run(move |dir| Ok::<_, AuthError>((dir.totp_enabled(&account_id)?, dir.has_passkeys(&account_id)?)))
+        .await;
+    match found {
+        Ok(Ok(factors)) => factors,
+        _ => (true, false),
+    }
+}
+
+async fn second_factor_page(state: &WebState, tr: &Tr, authed: &Authed, status: StatusCode, message: Option<&str>) -> Response {
+    let (totp_on, passkeys_on) = factors(authed).await;
     let alert = message.map(|m| format!("<p role=\"alert\">{}</p>", escape(m))).unwrap_or_default();
-    let body = format!(
-        "{alert}<p>{intro}</p><form method=\"post\" action=\"{action}\">{csrf}\
+    let passkey_only = passkeys_on && !totp_on && authed.portal.passkeys.is_some();
+    let intro = if passkey_only { text::PASSKEY_INTRO } else { text::SECOND_FACTOR_INTRO };
+    let mut body = format!("{alert}<p>{}</p>", tr.h(intro));
+    if passkeys_on && authed.portal.passkeys.is_some() {
+        body.push_str(&super::passkeys::button(
+            tr,
+            &authed.session.csrf,
+            "passkey-sign-in",
+            &tr.h(text::PASSKEY_SIGN_IN),
+            "/login/passkey/begin",
+            "/login/passkey/finish",
+        ));
+        if totp_on {
+            body.push_str(&format!("<p>{}</p>", tr.h(text::PASSKEY_OR_CODE)));
+        }
+    }
+    if totp_on || !passkeys_on || authed.portal.passkeys.is_none() {
+        body.push_str(&code_form(tr, authed));
+    }
+    html_at(state, tr, "/login/second-factor", status, text::SECOND_FACTOR_TITLE, &body)
+}
+
+/// The TOTP / recovery code form (no script needed).
+fn code_form(tr: &Tr, authed: &Authed) -> String {
+    format!(
+        "<form method=\"post\" action=\"{action}\">{csrf}\
          <p><label for=\"code\">{label}</label><br><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" required maxlength=\"64\"></p>\
          <p><button type=\"submit\">{submit}</button></p></form>",
         action = escape(&tr.link("/login/second-factor")),
-        intro = tr.h(text::SECOND_FACTOR_INTRO),
         csrf = authed.csrf_field(),
         label = tr.h(text::CODE),
         submit = tr.h(text::VERIFY),
-    );
-    html_at(state, tr, "/login/second-factor", status, text::SECOND_FACTOR_TITLE, &body)
+    )
 }
 
 pub async fn second_factor_form(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap) -> Response {
     match guard::session(&state, &tr, &headers, ip, Stage::NeedsSecondFactor) {
-        Ok(authed) => second_factor_page(&state, &tr, &authed, StatusCode::OK, None),
+        Ok(authed) => second_factor_page(&state, &tr, &authed, StatusCode::OK, None).await,
         Err(r) => r,
     }
 }
@@ -166,7 +206,7 @@ pub async fn second_factor_submit(
     if let Err(refused) = check_code(&authed, field(&form, "code"), "sign_in").await {
         let status = refused.status();
         let message = tr.t(if status == StatusCode::TOO_MANY_REQUESTS { text::TOO_MANY } else { text::BAD_CODE });
-        return second_factor_page(&state, &tr, &authed, status, Some(&message));
+        return second_factor_page(&state, &tr, &authed, status, Some(&message)).await;
     }
     match authed.portal.sessions.complete(&authed.cookie, Instant::now()) {
         Ok(Some((cookie, _))) => {

@@ -12,6 +12,7 @@
 //! - Every state-changing form carries the session's synchronizer CSRF token (checked in
 //!   constant time) and every POST must come from this origin (Origin or Referer header).
 //!
+//! - Passkeys (WebAuthn) are a second factor beside TOTP: [`passkeys`].
 //! - The recovery address and its email verification are in [`recovery`].
 //!
 //! Every page is in the reader's language (`?lang=`, else `Accept-Language`, as on the trust
@@ -27,6 +28,7 @@ pub mod guard;
 mod login;
 mod mail_sessions;
 mod pages;
+pub mod passkeys;
 pub mod recovery;
 pub mod text;
 pub mod unlock;
@@ -59,11 +61,18 @@ pub struct Portal {
     /// Where the server's own messages (recovery-address verification) go; `None`: the
     /// recovery address cannot be set (the page says the server cannot do it now).
     pub outbox: Option<Arc<dyn Outbox>>,
+    /// Passkeys as a second factor, with the hostname as the WebAuthn relying party id;
+    /// `None` when the hostname cannot be one (an IP address).
+    pub passkeys: Option<Arc<passkeys::Passkeys>>,
 }
 
 impl Portal {
     pub fn new(gate: Arc<LoginGate>, data: DataDir, kdf: KdfParams, hostname: &str) -> Self {
-        Portal { gate, sessions: WebSessions::default(), data, kdf, issuer: format!("Sigillo {hostname}"), outbox: None }
+        let passkeys = passkeys::Passkeys::new(hostname).map(Arc::new);
+        if passkeys.is_none() {
+            tracing::info!(hostname, "passkeys are off: the hostname cannot be a WebAuthn relying party id");
+        }
+        Portal { gate, sessions: WebSessions::default(), data, kdf, issuer: format!("Sigillo {hostname}"), outbox: None, passkeys }
     }
 
     /// The outbound queue for the server's own messages (see [`Outbox`]).
@@ -83,6 +92,8 @@ pub fn routes() -> Router<Arc<WebState>> {
     Router::new()
         .route("/login", get(login::form).post(login::submit))
         .route("/login/second-factor", get(login::second_factor_form).post(login::second_factor_submit))
+        .route("/login/passkey/begin", post(passkeys::sign_in_begin))
+        .route("/login/passkey/finish", post(passkeys::sign_in_finish))
         .route("/logout", post(login::logout))
         .route("/account", get(pages::overview))
         .route("/account/password", post(pages::change_password))
@@ -93,6 +104,9 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/account/app-passwords/revoke", post(pages::app_password_revoke))
         .route("/account/sessions/revoke", post(pages::session_revoke))
         .route("/account/mail-sessions/revoke", post(mail_sessions::revoke))
+        .route("/account/passkeys/register/begin", post(passkeys::register_begin))
+        .route("/account/passkeys/register/finish", post(passkeys::register_finish))
+        .route("/account/passkeys/remove", post(passkeys::remove))
         .route("/account/unlock", post(unlock::submit))
         .route("/account/recovery", post(recovery::set))
         .route("/account/recovery/verify", get(recovery::confirm_form).post(recovery::confirm))

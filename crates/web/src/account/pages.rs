@@ -50,6 +50,7 @@ struct Overview {
     recovery_left: usize,
     apps: Vec<(i64, String, String, i64)>,
     recovery: Option<sigillo_store::recovery::RecoveryAddress>,
+    passkeys: Vec<sigillo_store::passkeys::PasskeyRecord>,
 }
 
 pub async fn overview(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap) -> Response {
@@ -68,6 +69,7 @@ pub async fn overview(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, 
             recovery_left: dir.recovery_codes_left(&account_id)?,
             apps,
             recovery: dir.recovery_address(&account_id)?,
+            passkeys: dir.passkeys(&account_id)?,
         })
     })
     .await;
@@ -123,11 +125,12 @@ fn overview_body(tr: &Tr, authed: &Authed, info: &Overview) -> String {
     } else {
         b.push_str(&format!(
             "<p id=\"mfa-state\">{off}</p><form method=\"post\" action=\"/account/totp/begin\">{csrf}<button type=\"submit\">{enable}</button></form>",
-            off = tr.h(text::MFA_OFF),
+            off = tr.h(if info.passkeys.is_empty() { text::MFA_OFF } else { text::MFA_OFF_WITH_PASSKEYS }),
             enable = tr.h(text::MFA_ENABLE),
         ));
     }
     b.push_str("</section>");
+    b.push_str(&super::passkeys::section(tr, authed, &info.passkeys, time_text));
 
     // App passwords.
     b.push_str(&format!(
@@ -189,7 +192,7 @@ fn overview_body(tr: &Tr, authed: &Authed, info: &Overview) -> String {
         ));
     }
     b.push_str("</tbody></table></section>");
-    b.push_str(&super::mail_sessions::section(tr, authed, info.totp_enabled));
+    b.push_str(&super::mail_sessions::section(tr, authed, info.totp_enabled || !info.passkeys.is_empty()));
 
     // Leaving: take the mail along, or delete the account (account/export.rs, account/delete.rs).
     b.push_str(&format!(

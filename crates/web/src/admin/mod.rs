@@ -31,7 +31,7 @@ use crate::{ClientIp, WebState};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 use sigillo_auth::AuthError;
@@ -53,6 +53,8 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/admin/accounts", post(create_account))
         .route("/admin/quota", post(set_quota))
         .route("/admin/reauth", post(reauth))
+        .route("/admin/reauth/passkey/begin", post(reauth_passkey_begin))
+        .route("/admin/reauth/passkey/finish", post(reauth_passkey_finish))
         .route("/admin/domains", get(domains::list).post(domains::add))
         .route("/admin/domains/remove", post(domains::remove))
         .route("/admin/queue", get(queue::list))
@@ -113,9 +115,13 @@ async fn record(authed: &Authed, action: &'static str, target: &str, details: se
 struct Access {
     role: Role,
     mfa_on: bool,
+    /// Which second factors the reauth form offers.
+    totp_on: bool,
+    passkeys_on: bool,
 }
 
-/// The signed-in account's current role (from the directory) and whether it has TOTP on.
+/// The signed-in account's current role (from the directory) and whether it has a second
+/// factor (TOTP or a passkey).
 async fn access(state: &WebState, tr: &Tr, authed: &Authed) -> Result<Access, Response> {
     let (address, account_id) = (authed.address(), authed.session.account_id.clone());
     let found = authed
@@ -126,7 +132,8 @@ async fn access(state: &WebState, tr: &Tr, authed: &Authed) -> Result<Access, Re
             // The session's own account, not whoever holds its address now: an account
             // deleted (by the CLI, in another process) and made again is another account.
             let role = dir.account(&address)?.filter(|a| a.id == account_id).map_or(Role::User, |a| Role::parse(&a.role));
-            Ok(Access { role, mfa_on: dir.totp_enabled(&account_id)? })
+            let (totp_on, passkeys_on) = (dir.totp_enabled(&account_id)?, dir.has_passkeys(&account_id)?);
+            Ok(Access { role, mfa_on: totp_on || passkeys_on, totp_on, passkeys_on })
         })
         .await;
     match found {
@@ -157,21 +164,37 @@ async fn writer(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp, fo
     }
     guard::check_form(state, tr, headers, &authed, form)?;
     if access.mfa_on && !authed.session.mfa_fresh {
-        return Err(page(state, tr, StatusCode::FORBIDDEN, text::REAUTH_TITLE, &reauth_form(tr, &authed)));
+        return Err(page(state, tr, StatusCode::FORBIDDEN, text::REAUTH_TITLE, &reauth_form(tr, &authed, &access)));
     }
     Ok(authed)
 }
 
-fn reauth_form(tr: &Tr, authed: &Authed) -> String {
-    format!(
-        "<p>{note}</p><form method=\"post\" action=\"/admin/reauth\">{csrf}\
-         <p><label for=\"code\">{code}</label><br><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" required maxlength=\"64\"></p>\
-         <p><button type=\"submit\">{confirm}</button></p></form>",
-        note = tr.h(text::REAUTH_NOTE),
-        csrf = authed.csrf_field(),
-        code = tr.h(text::CODE),
-        confirm = tr.h(text::CONFIRM),
-    )
+/// The fresh-second-factor step: a passkey (with /static/passkeys.js) and/or a TOTP or
+/// recovery code, whichever the admin has.
+fn reauth_form(tr: &Tr, authed: &Authed, access: &Access) -> String {
+    let mut b = format!("<p>{}</p>", tr.h(text::REAUTH_NOTE));
+    let passkeys = access.passkeys_on && authed.portal.passkeys.is_some();
+    if passkeys {
+        b.push_str(&crate::account::passkeys::button(
+            tr,
+            &authed.session.csrf,
+            "passkey-reauth",
+            &tr.h(account_text::PASSKEY_SIGN_IN),
+            "/admin/reauth/passkey/begin",
+            "/admin/reauth/passkey/finish",
+        ));
+    }
+    if access.totp_on || !passkeys {
+        b.push_str(&format!(
+            "<form method=\"post\" action=\"/admin/reauth\">{csrf}\
+             <p><label for=\"code\">{code}</label><br><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" required maxlength=\"64\"></p>\
+             <p><button type=\"submit\">{confirm}</button></p></form>",
+            csrf = authed.csrf_field(),
+            code = tr.h(text::CODE),
+            confirm = tr.h(text::CONFIRM),
+        ));
+    }
+    b
 }
 
 pub async fn console(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap) -> Response {
@@ -230,7 +253,7 @@ pub async fn console(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, h
             b.push_str(&format!(
                 "<section aria-labelledby=\"reauth\"><h2 id=\"reauth\">{}</h2>{}</section>",
                 tr.h(text::REAUTH_TITLE),
-                reauth_form(&tr, &authed)
+                reauth_form(&tr, &authed, &access)
             ));
         }
         let roles: String = Role::ALL.iter().map(|r| format!("<option value=\"{r}\">{r}</option>", r = r.as_str())).collect();
@@ -473,4 +496,62 @@ pub async fn reauth(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
     }
     authed.portal.sessions.refresh_mfa(&authed.cookie, Instant::now());
     guard::redirect(&tr.link("/admin"))
+}
+
+/// The passkey variant of [`reauth`] (JSON, from /static/passkeys.js): an admin, same
+/// origin, CSRF token in the body.
+async fn passkey_admin(
+    state: &WebState,
+    tr: &Tr,
+    headers: &HeaderMap,
+    ip: ClientIp,
+    raw: &[u8],
+) -> Result<(Authed, serde_json::Value), Response> {
+    let refuse = |status: StatusCode, message: String| {
+        (status, [(axum::http::header::CONTENT_TYPE, "application/json")], json!({ "error": message }).to_string()).into_response()
+    };
+    let body: serde_json::Value =
+        serde_json::from_slice(raw).map_err(|_| refuse(StatusCode::BAD_REQUEST, tr.t(account_text::PASSKEY_FAILED)))?;
+    let (authed, access) = reader(state, tr, headers, ip).await.map_err(|_| refuse(StatusCode::FORBIDDEN, tr.t(text::FORBIDDEN)))?;
+    if !access.role.may_write_admin() {
+        return Err(refuse(StatusCode::FORBIDDEN, tr.t(text::FORBIDDEN)));
+    }
+    let form: FormPairs = vec![("csrf".into(), body["csrf"].as_str().unwrap_or("").to_string())];
+    guard::check_form(state, tr, headers, &authed, &form).map_err(|_| refuse(StatusCode::FORBIDDEN, tr.t(account_text::CSRF_REFUSED)))?;
+    Ok((authed, body))
+}
+
+pub async fn reauth_passkey_begin(
+    State(state): State<Arc<WebState>>,
+    tr: Tr,
+    ip: ClientIp,
+    headers: HeaderMap,
+    raw: axum::body::Bytes,
+) -> Response {
+    match passkey_admin(&state, &tr, &headers, ip, &raw).await {
+        Ok((authed, _)) => crate::account::passkeys::begin_assertion(&authed, &tr, crate::account::passkeys::Purpose::AdminReauth).await,
+        Err(r) => r,
+    }
+}
+
+pub async fn reauth_passkey_finish(
+    State(state): State<Arc<WebState>>,
+    tr: Tr,
+    ip: ClientIp,
+    headers: HeaderMap,
+    raw: axum::body::Bytes,
+) -> Response {
+    let (authed, mut body) = match passkey_admin(&state, &tr, &headers, ip, &raw).await {
+        Ok(g) => g,
+        Err(r) => return r,
+    };
+    let credential = body["credential"].take();
+    if let Err(r) =
+        crate::account::passkeys::verify_assertion(&authed, &tr, crate::account::passkeys::Purpose::AdminReauth, credential).await
+    {
+        return r;
+    }
+    authed.portal.sessions.refresh_mfa(&authed.cookie, Instant::now());
+    (StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/json")], json!({ "redirect": tr.link("/admin") }).to_string())
+        .into_response()
 }
