@@ -1,5 +1,5 @@
-//! What a signed-in owner changes about their own credentials from the web: password and
-//! app passwords. Both work with the keys the sign-in already unlocked, so no mail is
+//! What a signed-in owner changes about their own credentials from the web: password,
+//! recovery code and app passwords. Both work with the keys the sign-in already unlocked, so no mail is
 //! re-encrypted, and each change is written to the audit log with the client's address.
 
 use crate::accounts::{APP_SCOPES, check_password_rules};
@@ -33,6 +33,34 @@ pub fn change_password(directory: &Directory, address: &str, old: &[u8], new: &[
         details: json!({ "via": "web" }),
     })?;
     Ok(())
+}
+
+/// A new recovery code after checking the account password (the password slot only); the
+/// old code stops working in the same UPDATE. Whoever created the account saw the first
+/// code (an admin, an API client): this is how the owner takes it back. Returns the code,
+/// shown once.
+pub fn new_recovery_code(
+    directory: &Directory,
+    address: &str,
+    password: &[u8],
+    kdf: KdfParams,
+    client_ip: &str,
+) -> Result<Zeroizing<String>> {
+    let unlocked = login::verify(directory, address, password, Protocol::Web)?;
+    if unlocked.via != SlotKind::Password {
+        return Err(AuthError::BadCredentials);
+    }
+    let code = codes::recovery_code()?;
+    let slot = KeySlot::wrap(&unlocked.keys, codes::normalize_code(&code).as_bytes(), kdf, unlocked.account.id.as_bytes())?;
+    directory.replace_slot(&unlocked.account.id, SlotKind::Recovery, &slot)?;
+    directory.record(&Event {
+        actor: address,
+        action: "account.recovery_code_rotate",
+        target: address,
+        client_ip,
+        details: json!({ "via": "web" }),
+    })?;
+    Ok(code)
 }
 
 /// Parses the scopes a form sent; at least one, each among imap, pop3, smtp.

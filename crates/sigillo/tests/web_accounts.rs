@@ -38,7 +38,8 @@ fn start(accounts: &[(&str, &str)]) -> Running {
     Running { server, child, https, imaps }
 }
 
-fn scenario(r: &Running, name: &str, args: &[&str]) {
+/// Runs a web_client.py scenario; returns what it printed.
+fn scenario(r: &Running, name: &str, args: &[&str]) -> String {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web_client.py");
     let out = Command::new("python3")
         .arg(script)
@@ -48,6 +49,7 @@ fn scenario(r: &Running, name: &str, args: &[&str]) {
         .expect("run python3");
     assert!(out.status.success(), "web_client.py {name}: {}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains("RESULT ok"), "{}", text(&out.stdout));
+    text(&out.stdout)
 }
 
 /// Exports the audit log and returns its lines (entries, then the signed head).
@@ -133,6 +135,32 @@ fn app_passwords_over_imap_and_password_change() {
 }
 
 #[test]
+fn the_owner_replaces_the_recovery_code_the_creator_saw() {
+    let server = init();
+    let first = add_account(&server, ALICE, PASSWORD);
+    deliver(&server, ALICE, &message("kept"));
+    let https = free_port();
+    set_listen(&server, &format!("https = \"127.0.0.1:{https}\""));
+    let child = spawn_serve(&server, "https");
+    let r = Running { server, child, https, imaps: 0 };
+    let out = scenario(&r, "recovery-code", &[ALICE, PASSWORD]);
+    let new = out.lines().find_map(|l| l.strip_prefix("NEWCODE ")).expect("the new code").trim().to_string();
+    assert_ne!(new, first);
+
+    // The creator's code no longer resets the password; the owner's new one does, mail kept.
+    let pw = write_file(r.server._tmp.path(), "newpw", "a password after reset\n");
+    let reset = |code: &str| {
+        let file = write_file(r.server._tmp.path(), "code", code);
+        run(&["account", "reset", ALICE, "--data", r.server.data(), "--recovery-code-file", &file, "--new-password-file", &pw], b"")
+    };
+    assert!(!reset(&first).status.success(), "the first code stopped working");
+    let done = reset(&new);
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    assert_eq!(export_messages(&r.server, ALICE, "a password after reset").unwrap().len(), 1, "the mail is kept");
+    assert!(export(&r.server).iter().any(|l| l.contains("\"action\":\"account.recovery_code_rotate\"")), "audited");
+}
+
+#[test]
 fn roles_on_admin_and_shared_lockout() {
     let (user, auditor, admin, victim) = ("bob@example.org", "carol@example.org", "dave@example.org", "erin@example.org");
     let r = start(&[(user, "user"), (auditor, "auditor"), (admin, "admin"), (victim, "user")]);
@@ -140,6 +168,8 @@ fn roles_on_admin_and_shared_lockout() {
     scenario(&r, "lockout", &[victim, PASSWORD, auditor]);
     let lines = export(&r.server);
     assert!(lines.iter().any(|l| l.contains("\"action\":\"admin.set_quota\"") && l.contains(user)));
+    let created = lines.iter().find(|l| l.contains("\"action\":\"admin.account_create\"")).expect("account creation audited");
+    assert!(created.contains(&format!("\"actor\":\"{admin}\"")) && created.contains("\"target\":\"new@example.org\""), "{created}");
     assert!(lines.iter().any(|l| l.contains("\"action\":\"account.role\"") && l.contains(auditor)), "CLI role change audited");
     assert!(lines.iter().any(|l| l.contains("\"action\":\"auth.lockout\"") && l.contains(victim)));
     let out = ok(&["audit", "verify", "--data", r.server.data()], b"");

@@ -126,6 +126,7 @@ fn expect(r: &Running, method: &str, path: &str, token: &str, body: Option<Value
     let reply = api(r, method, path, token, body);
     assert_eq!(reply.status, status, "{method} {path}: {}", reply.body);
     assert!(reply.headers.contains("content-type: application/json"), "{}", reply.headers);
+    assert!(reply.headers.contains("cache-control: no-store"), "no cache keeps an answer: {}", reply.headers);
     reply.json()
 }
 

@@ -359,7 +359,26 @@ def lockout(https, imaps, address, password, auditor):
     print("RESULT ok lockout")
 
 
-SCENARIOS = {"mfa": mfa_sessions_csrf, "apps": app_passwords, "roles": roles, "lockout": lockout}
+def recovery_code(https, imaps, address, password):
+    """The owner replaces the recovery code the account's creator saw; prints the new one."""
+    b = Browser(https)
+    status, body = b.sign_in(address, password)
+    expect(status == 200, f"sign-in: {status}", body)
+    status, _, body = b.get("/account")
+    expect(status == 200 and 'action="/account/recovery-code"' in body, f"the recovery-code form: {status}", body)
+    token = b.csrf()
+    status, _, body = b.post("/account/recovery-code", {"csrf": token, "current": "not the password"})
+    expect(status == 401 and "recovery-code\"" not in body, f"wrong password: {status}", body)
+    status, _, body = b.post("/account/recovery-code", {"current": password})
+    expect(status == 403, f"no CSRF token: {status}", body)
+    status, _, body = b.post("/account/recovery-code", {"csrf": token, "current": password})
+    m = re.search(r'<code id="recovery-code">([0-9A-Z-]+)</code>', body)
+    expect(status == 200 and m, f"a new code, shown once: {status}", body)
+    print("NEWCODE", m.group(1))
+    print("RESULT ok recovery_code")
+
+
+SCENARIOS = {"mfa": mfa_sessions_csrf, "apps": app_passwords, "roles": roles, "lockout": lockout, "recovery-code": recovery_code}
 
 if __name__ == "__main__":
     name, https, imaps, *args = sys.argv[1:]

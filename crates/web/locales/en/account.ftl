@@ -163,3 +163,7 @@ account-passkey-cancelled = The passkey request was cancelled, timed out or is n
 account-passkey-intro = Confirm that it is you with your passkey.
 account-passkey-sign-in = Use a passkey
 account-passkey-or-code = Or enter a code from your authenticator app, or a recovery code:
+account-recovery-code-title = Recovery code
+account-recovery-code-note = With the recovery code, a new password can be set without losing your mail (an administrator runs the reset with it). Whoever created your account saw your first code: make a new one and keep it somewhere safe, away from this computer. The old code stops working at once.
+account-recovery-code-make = Make a new recovery code
+account-recovery-code-new = Your new recovery code, shown only now. The old one no longer works.

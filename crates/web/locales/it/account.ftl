@@ -161,3 +161,7 @@ account-passkey-cancelled = La richiesta di passkey è stata annullata, è scadu
 account-passkey-intro = Conferma che sei tu con la tua passkey.
 account-passkey-sign-in = Usa una passkey
 account-passkey-or-code = Oppure inserisci un codice dell'app di autenticazione o un codice di recupero:
+account-recovery-code-title = Codice di recupero
+account-recovery-code-note = Con il codice di recupero si può impostare una nuova password senza perdere la posta (un amministratore esegue il ripristino con il codice). Chi ha creato il tuo account ha visto il primo codice: creane uno nuovo e conservalo in un luogo sicuro, lontano da questo computer. Il vecchio codice smette subito di funzionare.
+account-recovery-code-make = Crea un nuovo codice di recupero
+account-recovery-code-new = Il tuo nuovo codice di recupero, mostrato solo ora. Quello vecchio non funziona più.

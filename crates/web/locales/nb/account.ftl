@@ -161,3 +161,7 @@ account-passkey-cancelled = Passnøkkelforespørselen ble avbrutt, tidsavbrutt e
 account-passkey-intro = Bekreft at det er deg med passnøkkelen din.
 account-passkey-sign-in = Bruk en passnøkkel
 account-passkey-or-code = Eller skriv inn en kode fra autentiseringsappen, eller en gjenopprettingskode:
+account-recovery-code-title = Gjenopprettingskode
+account-recovery-code-note = Med gjenopprettingskoden kan et nytt passord settes uten at du mister e-posten din (en administrator kjører tilbakestillingen med den). Den som opprettet kontoen din, så den første koden: lag en ny og oppbevar den et trygt sted, borte fra denne datamaskinen. Den gamle koden slutter å virke med en gang.
+account-recovery-code-make = Lag en ny gjenopprettingskode
+account-recovery-code-new = Din nye gjenopprettingskode, vist bare nå. Den gamle virker ikke lenger.

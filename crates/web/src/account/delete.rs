@@ -13,6 +13,7 @@ use super::guard::{self, Authed, clear_cookie, html, server_error};
 use super::login::check_code;
 use super::pages::{authed_form, with_dir};
 use super::{FormPairs, field, text};
+use super::{MAX_ADDRESS, MAX_SECRET};
 use crate::html::escape;
 use crate::i18n::Tr;
 use crate::{ClientIp, WebState};
@@ -27,9 +28,6 @@ use sigillo_auth::{AuthError, accounts};
 use sigillo_store::directory::SlotKind;
 use std::sync::Arc;
 use zeroize::Zeroizing;
-
-const MAX_SECRET: usize = 1024;
-const MAX_ADDRESS: usize = 320;
 
 async fn totp_enabled(state: &WebState, tr: &Tr, authed: &Authed) -> Result<bool, Response> {
     let account_id = authed.session.account_id.clone();

@@ -3,6 +3,7 @@
 
 use super::guard::{self, Authed, clear_cookie, html_at, redirect, same_origin, server_error, set_cookie, status_page};
 use super::{FormPairs, field, text};
+use super::{MAX_ADDRESS, MAX_SECRET};
 use crate::html::escape;
 use crate::i18n::{Locale, Tr};
 use crate::{ClientIp, WebState};
@@ -18,9 +19,6 @@ use sigillo_auth::{AuthError, LoginRefused};
 use std::sync::Arc;
 use std::time::Instant;
 use zeroize::Zeroizing;
-
-const MAX_ADDRESS: usize = 320;
-const MAX_SECRET: usize = 1024;
 
 fn login_page(state: &WebState, tr: &Tr, status: StatusCode, message: Option<&str>) -> Response {
     let alert = message.map(|m| format!("<p role=\"alert\">{}</p>", escape(m))).unwrap_or_default();

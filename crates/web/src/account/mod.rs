@@ -30,6 +30,7 @@ mod mail_sessions;
 mod pages;
 pub mod passkeys;
 pub mod recovery;
+mod recovery_code;
 pub mod text;
 pub mod unlock;
 
@@ -109,11 +110,16 @@ pub fn routes() -> Router<Arc<WebState>> {
         .route("/account/passkeys/remove", post(passkeys::remove))
         .route("/account/unlock", post(unlock::submit))
         .route("/account/recovery", post(recovery::set))
+        .route("/account/recovery-code", post(recovery_code::rotate))
         .route("/account/recovery/verify", get(recovery::confirm_form).post(recovery::confirm))
         .route("/account/export", get(export::page).post(export::download))
         .route("/account/delete", get(delete::page).post(delete::submit))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }
+
+/// The longest password or code a form may carry, and the longest address (RFC 5321 §4.5.3.1).
+pub(crate) const MAX_SECRET: usize = 1024;
+pub(crate) const MAX_ADDRESS: usize = 320;
 
 /// A form as name/value pairs (checkbox groups repeat a name).
 pub type FormPairs = Vec<(String, String)>;

@@ -170,8 +170,9 @@ fn overview_body(tr: &Tr, authed: &Authed, info: &Overview) -> String {
         create = tr.h(text::APPS_CREATE),
     ));
 
-    // Recovery address.
+    // Recovery address, and the recovery code.
     b.push_str(&super::recovery::section(tr, &csrf, info.recovery.as_ref()));
+    b.push_str(&super::recovery_code::section(tr, authed));
 
     // Web sessions.
     b.push_str(&format!(

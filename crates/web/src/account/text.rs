@@ -161,3 +161,7 @@ pub const PASSKEY_CANCELLED: &str = "account-passkey-cancelled";
 pub const PASSKEY_SIGN_IN: &str = "account-passkey-sign-in";
 pub const PASSKEY_INTRO: &str = "account-passkey-intro";
 pub const PASSKEY_OR_CODE: &str = "account-passkey-or-code";
+pub const RECOVERY_CODE_TITLE: &str = "account-recovery-code-title";
+pub const RECOVERY_CODE_NOTE: &str = "account-recovery-code-note";
+pub const RECOVERY_CODE_MAKE: &str = "account-recovery-code-make";
+pub const RECOVERY_CODE_NEW: &str = "account-recovery-code-new";

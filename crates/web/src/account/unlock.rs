@@ -5,6 +5,7 @@
 //! the shared login gate (lockout and audit as for any sign-in) and gives the session its
 //! keys again.
 
+use super::MAX_SECRET;
 use super::guard::{self, Authed, html, redirect, server_error, status_page};
 use super::{FormPairs, field, text};
 use crate::i18n::Tr;
@@ -18,8 +19,6 @@ use sigillo_auth::web_sessions::Stage;
 use sigillo_auth::{LoginRefused, Session};
 use std::sync::Arc;
 use zeroize::Zeroizing;
-
-const MAX_SECRET: usize = 1024;
 
 fn form(tr: &Tr, authed: &Authed) -> String {
     format!(

@@ -421,7 +421,8 @@ pub async fn create_account(
     match created {
         Ok(Ok(c)) => {
             let details = json!({ "role": role, "quota": quota });
-            authed.portal.gate.audit(&authed.ip, &authed.address(), "admin.account_create", details).await;
+            // The admin is the actor, the new account the target.
+            record(&authed, "admin.account_create", &address.to_string(), details).await;
             let body = format!(
                 "<p role=\"status\">{} <code id=\"recovery-code\">{}</code></p><p><a href=\"/admin\">{}</a></p>",
                 tr.h(text::CREATED),

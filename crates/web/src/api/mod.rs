@@ -101,6 +101,7 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(body::buffer))
         .layer(axum::middleware::map_response(json_method_not_allowed))
+        .layer(axum::middleware::map_response(no_store))
         .with_state(state)
         .layer(axum::middleware::from_fn(crate::headers::secure))
 }
@@ -121,6 +122,13 @@ async fn json_method_not_allowed(response: Response) -> Response {
         json.headers_mut().insert("allow", allow);
     }
     json
+}
+
+/// No cache keeps an answer: some carry secrets once (a new account's recovery code), and
+/// every one reflects the server at that moment (RFC 9111 §5.2.2.5).
+async fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert("cache-control", axum::http::HeaderValue::from_static("no-store"));
+    response
 }
 
 async fn not_found() -> ApiError {
