@@ -121,8 +121,21 @@ pub fn message(marker: &str) -> Vec<u8> {
     format!("From: Sender <sender@remote.example>\r\nTo: alice@example.org\r\nSubject: test {marker}\r\nMessage-ID: <{marker}@remote.example>\r\n\r\nbody {marker}\r\n").into_bytes()
 }
 
-/// A free TCP port on 127.0.0.1 (bound, then released for the server to take).
+/// A free TCP port on 127.0.0.1 (bound, then released for the server to take). Chosen
+/// below the kernel's ephemeral range (32768–60999 here): a port the kernel hands out can
+/// be taken by any test's outgoing connection before the server binds it.
 pub fn free_port() -> u16 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let seed = u64::from(std::process::id()).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ std::time::UNIX_EPOCH.elapsed().map_or(0, |d| d.as_nanos() as u64);
+    for _ in 0..1000 {
+        let n = seed.wrapping_add(NEXT.fetch_add(1, Ordering::Relaxed).wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let port = 20_000 + (n % 12_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
@@ -161,16 +174,19 @@ pub fn submit_authenticated(server: &Server, port: u16, from: &str, to: &str, me
 /// Starts `sigillo serve` on the data dir and waits (at most 30 s) until it prints a line
 /// containing `ready`.
 pub fn spawn_serve(server: &Server, ready: &str) -> std::process::Child {
-    start_serve(server, ready, Stdio::null())
+    // The log goes to a file, so a server that stops before it is ready says why.
+    let log = server._tmp.path().join(format!("serve-{}.log", std::time::UNIX_EPOCH.elapsed().map_or(0, |d| d.as_nanos())));
+    start_serve(server, ready, &log)
 }
 
 /// Like [`spawn_serve`], with the server's stderr (its log, and any panic message) written
 /// to `log` so a test can check it afterwards.
 pub fn spawn_serve_logged(server: &Server, ready: &str, log: &Path) -> std::process::Child {
-    start_serve(server, ready, std::fs::File::create(log).expect("log file").into())
+    start_serve(server, ready, log)
 }
 
-fn start_serve(server: &Server, ready: &str, stderr: Stdio) -> std::process::Child {
+fn start_serve(server: &Server, ready: &str, log: &Path) -> std::process::Child {
+    let stderr: Stdio = std::fs::File::create(log).expect("log file").into();
     use std::io::BufRead;
     let mut child = sigillo().args(["serve", "--data", server.data()]).stdout(Stdio::piped()).stderr(stderr).spawn().expect("spawn");
     let stdout = child.stdout.take().expect("stdout");
@@ -181,16 +197,20 @@ fn start_serve(server: &Server, ready: &str, stderr: Stdio) -> std::process::Chi
         }
     });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let log_text = || std::fs::read_to_string(log).unwrap_or_default();
     while std::time::Instant::now() < deadline {
         if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200))
             && line.contains(ready)
         {
             return child;
         }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("server exited ({status}) before printing {ready:?}:\n{}", log_text());
+        }
     }
     let _ = child.kill();
     let _ = child.wait();
-    panic!("server did not print {ready:?} within 30 s");
+    panic!("server did not print {ready:?} within 30 s:\n{}", log_text());
 }
 
 /// Sets `key = value` in the `[limits]` table of the config (replacing the key's line, or
