@@ -98,22 +98,6 @@ fn artifacts() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/test-artifacts/web_account_lifecycle"))
 }
 
-fn chromedriver() -> (std::process::Child, u16) {
-    let port = free_port();
-    let driver = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("chromedriver (Debian package chromium-driver; scripts/test installs it)");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "chromedriver did not start listening");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    (driver, port)
-}
-
 /// Mail with `From ` lines in bodies (quoted in mboxrd) and CRLF line ends.
 fn delivered_messages(count: usize) -> Vec<Vec<u8>> {
     (0..count)
@@ -144,12 +128,12 @@ fn chromium_app_password_export_and_deletion() {
     let shots = artifacts();
     let _ = std::fs::remove_dir_all(&shots);
     let export = r.server._tmp.path().join("browser-export.mbox");
-    let (mut driver, driver_port) = chromedriver();
+    let driver = Chromedriver::start();
     let args = [
         "browser",
         &r.https.to_string(),
         &r.imaps.to_string(),
-        &driver_port.to_string(),
+        &driver.port.to_string(),
         ALICE,
         PASSWORD,
         shots.to_str().unwrap(),
@@ -159,8 +143,7 @@ fn chromium_app_password_export_and_deletion() {
     ];
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web_lifecycle.py");
     let out = Command::new("python3").arg(script).args(args).env("PYTHONDONTWRITEBYTECODE", "1").output().expect("run python3");
-    let _ = driver.kill();
-    let _ = driver.wait();
+    drop(driver);
     assert!(out.status.success(), "web_lifecycle.py browser: {}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains("RESULT ok browser"), "{}{}", text(&out.stdout), text(&out.stderr));
 

@@ -182,28 +182,16 @@ fn roles_on_admin_and_shared_lockout() {
 #[test]
 fn chromium_sign_in_and_totp_enrolment() {
     let r = start(&[(ALICE, "user")]);
-    let driver_port = free_port();
-    let mut driver = Command::new("chromedriver")
-        .arg(format!("--port={driver_port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("chromedriver (Debian package chromium-driver; scripts/test installs it)");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", driver_port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "chromedriver did not start listening");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let driver = Chromedriver::start();
     let artifacts = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/test-artifacts");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web_browser.py");
     let out = Command::new("python3")
         .arg(script)
-        .args([&r.https.to_string(), &driver_port.to_string(), ALICE, PASSWORD, artifacts])
+        .args([&r.https.to_string(), &driver.port.to_string(), ALICE, PASSWORD, artifacts])
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .expect("run python3");
-    let _ = driver.kill();
-    let _ = driver.wait();
+    drop(driver);
     assert!(out.status.success(), "web_browser.py: {}{}", text(&out.stdout), text(&out.stderr));
     let shot = std::fs::read(format!("{artifacts}/web-6-signed-in-with-totp.png")).unwrap();
     assert!(shot.starts_with(b"\x89PNG"), "a PNG screenshot");

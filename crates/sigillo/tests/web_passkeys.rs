@@ -38,22 +38,6 @@ fn start() -> Running {
     Running { server, child, https }
 }
 
-fn chromedriver() -> (std::process::Child, u16) {
-    let port = free_port();
-    let driver = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("chromedriver (Debian package chromium-driver; scripts/test installs it)");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "chromedriver did not start listening");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    (driver, port)
-}
-
 fn audit_lines(server: &Server) -> Vec<String> {
     let path = server._tmp.path().join("audit.jsonl");
     ok(&["audit", "export", "--data", server.data(), "-o", path.to_str().unwrap()], b"");
@@ -63,17 +47,16 @@ fn audit_lines(server: &Server) -> Vec<String> {
 #[test]
 fn chromium_passkey_registration_sign_in_and_refusals() {
     let r = start();
-    let (mut driver, driver_port) = chromedriver();
+    let driver = Chromedriver::start();
     let artifacts = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/test-artifacts/web_passkeys");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web_passkeys.py");
     let out = Command::new("python3")
         .arg(script)
-        .args([&r.https.to_string(), &driver_port.to_string(), ALICE, PASSWORD, artifacts])
+        .args([&r.https.to_string(), &driver.port.to_string(), ALICE, PASSWORD, artifacts])
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .expect("run python3");
-    let _ = driver.kill();
-    let _ = driver.wait();
+    drop(driver);
     assert!(out.status.success(), "web_passkeys.py: {}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains("RESULT ok passkeys"), "{}{}", text(&out.stdout), text(&out.stderr));
     let shot = std::fs::read(format!("{artifacts}/passkeys-4-signed-in-with-passkey.png")).unwrap();

@@ -226,3 +226,36 @@ pub fn set_limit(server: &Server, key: &str, value: &str) {
     let table = lines.join("\n") + "\n";
     std::fs::write(&path, format!("{before}[limits]\n{table}{rest}")).expect("write config");
 }
+
+/// chromedriver (Debian's `chromium-driver`, installed by scripts/test) listening on a free
+/// port; killed when dropped.
+pub struct Chromedriver {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl Chromedriver {
+    pub fn start() -> Self {
+        let port = free_port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver; scripts/test installs it)");
+        let driver = Chromedriver { child, port };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "chromedriver did not start listening");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        driver
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
