@@ -80,8 +80,18 @@ impl Directory {
 
     /// Sets (or replaces) the recovery address as unverified with a new pending token, and
     /// counts one send, in one transaction.
-    pub fn set_recovery_address(&self, account_id: &str, address: &str, token_hash: &str, now: i64) -> Result<()> {
+    /// Refused (`Ok(false)`, nothing written) when the account already had `max_per_hour`
+    /// verification messages in the last hour: counted inside the write transaction, so
+    /// parallel requests cannot send more.
+    pub fn set_recovery_address(&self, account_id: &str, address: &str, token_hash: &str, now: i64, max_per_hour: usize) -> Result<bool> {
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let sent: i64 =
+            tx.query_row("SELECT count(*) FROM recovery_sends WHERE account_id = ?1 AND at >= ?2", params![account_id, now - 3600], |r| {
+                r.get(0)
+            })?;
+        if usize::try_from(sent).unwrap_or(usize::MAX) >= max_per_hour {
+            return Ok(false);
+        }
         tx.execute(
             "INSERT OR REPLACE INTO recovery_address(account_id, address, verified_at, token_hash, token_expires, updated)
              VALUES (?1, ?2, NULL, ?3, ?4, ?5)",
@@ -90,7 +100,7 @@ impl Directory {
         tx.execute("DELETE FROM recovery_sends WHERE account_id = ?1 AND at < ?2", params![account_id, now - 24 * 3600])?;
         tx.execute("INSERT INTO recovery_sends(account_id, at) VALUES (?1, ?2)", params![account_id, now])?;
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     /// How many verification messages this account had sent since `since` (unix time).
@@ -179,7 +189,7 @@ mod tests {
         assert_eq!(token.len(), 64);
         assert_ne!(*token, hash, "only the hash is stored");
         let now = 1_800_000_000;
-        dir.set_recovery_address(&id, "alice@elsewhere.example", &hash, now).unwrap();
+        assert!(dir.set_recovery_address(&id, "alice@elsewhere.example", &hash, now, 10).unwrap());
         let pending = dir.recovery_address(&id).unwrap().unwrap();
         assert_eq!(pending.verified_at, None);
         assert_eq!(pending.token_expires, Some(now + TOKEN_LIFETIME_SECS));
@@ -195,13 +205,15 @@ mod tests {
 
         // A new address: unverified again; the old token (even unused) no longer works.
         let (old, old_hash) = new_token().unwrap();
-        dir.set_recovery_address(&id, "a2@elsewhere.example", &old_hash, now + 20).unwrap();
+        assert!(dir.set_recovery_address(&id, "a2@elsewhere.example", &old_hash, now + 20, 10).unwrap());
         let (_, new_hash) = new_token().unwrap();
-        dir.set_recovery_address(&id, "a3@elsewhere.example", &new_hash, now + 30).unwrap();
+        assert!(dir.set_recovery_address(&id, "a3@elsewhere.example", &new_hash, now + 30, 10).unwrap());
         assert_eq!(dir.recovery_address(&id).unwrap().unwrap().verified_at, None);
         assert_eq!(dir.verify_recovery_token(&id, &old, now + 40).unwrap(), TokenCheck::Unknown);
         assert_eq!(dir.recovery_sends_since(&id, now).unwrap(), 3);
         assert_eq!(dir.recovery_sends_since(&id, now + 25).unwrap(), 1);
+        assert!(!dir.set_recovery_address(&id, "a4@elsewhere.example", &new_hash, now + 40, 3).unwrap(), "the hourly limit holds");
+        assert_eq!(dir.recovery_sends_since(&id, now).unwrap(), 3, "a refused send is not recorded");
     }
 
     /// A directory from before this module (no recovery tables) opens, keeps its accounts
@@ -217,7 +229,7 @@ mod tests {
         assert!(dir.account("alice@example.org").unwrap().is_some(), "existing data kept");
         assert_eq!(dir.recovery_address(&id).unwrap(), None);
         let (_, hash) = new_token().unwrap();
-        dir.set_recovery_address(&id, "alice@elsewhere.example", &hash, 1_800_000_000).unwrap();
+        assert!(dir.set_recovery_address(&id, "alice@elsewhere.example", &hash, 1_800_000_000, 10).unwrap());
         dir.delete_account(&id).unwrap();
         let left: i64 = dir.conn.query_row("SELECT count(*) FROM recovery_address", [], |r| r.get(0)).unwrap();
         let sends: i64 = dir.conn.query_row("SELECT count(*) FROM recovery_sends", [], |r| r.get(0)).unwrap();

@@ -98,10 +98,9 @@ pub async fn set(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, heade
         .gate
         .directories
         .run(move |dir| -> Result<SetOutcome, AuthError> {
-            if dir.recovery_sends_since(&account_id, now - 3600)? >= MAX_SENDS_PER_HOUR {
+            if !dir.set_recovery_address(&account_id, &to, &hash, now, MAX_SENDS_PER_HOUR)? {
                 return Ok(SetOutcome::RateLimited);
             }
-            dir.set_recovery_address(&account_id, &to, &hash, now)?;
             outbox.send(&to, &message).map_err(AuthError::InvalidInput)?;
             Ok(SetOutcome::Sent)
         })
