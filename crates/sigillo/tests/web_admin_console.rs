@@ -106,6 +106,7 @@ fn admin_console_domains_queue_incidents_and_auditor_views() {
         "admin.attestation_remove",
         "admin.not_applicable_add",
         "admin.not_applicable_remove",
+        "admin.forbidden",
     ] {
         assert!(log.contains(&format!("\"action\":\"{action}\"")), "{action} audited: {log}");
     }

@@ -362,6 +362,9 @@ fn refusals_are_json_and_never_crash_the_server() {
     api(&r, "DELETE", "/accounts/alice@example.org", &auditor, None).refused(403, "forbidden");
     api(&r, "PUT", "/accounts/alice@example.org/role", &auditor, Some(json!({ "role": "admin" }))).refused(403, "forbidden");
     assert!(cli(&r, &["account", "list"]).contains("alice@example.org\tuser"), "the auditor changed nothing");
+    let refused = cli(&r, &["audit", "export"]);
+    assert_eq!(refused.matches("\"action\":\"api.forbidden\"").count(), 3, "each refused write is audited: {refused}");
+    assert!(refused.contains("\"target\":\"/api/v1/accounts/alice@example.org/role\""), "{refused}");
 
     // Bodies: malformed JSON, unknown fields, wrong types, wrong media type, too large.
     let post = |body: &[u8], extra: &[&str]| call(&r, "POST", "/api/v1/domains", Some(&admin), Some(body), extra);

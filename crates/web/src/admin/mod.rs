@@ -160,6 +160,7 @@ async fn writer(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp, fo
     let (authed, access) = reader(state, tr, headers, ip).await?;
     if !access.role.may_write_admin() {
         tracing::info!(account = authed.address(), "refused an admin write to an auditor");
+        record(&authed, "admin.forbidden", &authed.address(), json!({ "role": access.role.as_str() })).await;
         return Err(forbidden(state, tr));
     }
     guard::check_form(state, tr, headers, &authed, form)?;

@@ -65,7 +65,8 @@ pub async fn require(State(state): State<Arc<ApiState>>, mut request: Request, n
     let ip = request.extensions().get::<ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
     // Only the parts needed: a request (its body) cannot be held across an await.
     let (method, presented) = (request.method().clone(), bearer(request.headers()).map(str::to_string));
-    match authorize(&state, &method, presented, &ip).await {
+    let path = request.uri().path().to_string();
+    match authorize(&state, &method, &path, presented, &ip).await {
         Ok(caller) => {
             request.extensions_mut().insert(caller);
             next.run(request).await
@@ -74,7 +75,13 @@ pub async fn require(State(state): State<Arc<ApiState>>, mut request: Request, n
     }
 }
 
-async fn authorize(state: &ApiState, method: &Method, presented: Result<String, ApiError>, ip: &str) -> Result<Caller, ApiError> {
+async fn authorize(
+    state: &ApiState,
+    method: &Method,
+    path: &str,
+    presented: Result<String, ApiError>,
+    ip: &str,
+) -> Result<Caller, ApiError> {
     let lockout = &state.gate.lockout;
     let presented = presented?;
     let now = sigillo_core::clock::unix_now();
@@ -131,6 +138,11 @@ async fn authorize(state: &ApiState, method: &Method, presented: Result<String, 
     let allowed = if *method == Method::GET { role.may_read_admin() } else { role.may_write_admin() };
     if !allowed {
         tracing::info!(actor = caller.actor, method = %method, "API write refused to a read-only token");
+        let (event_caller, target, details) = (caller.clone(), path.to_string(), json!({ "method": method.as_str() }));
+        let written = state.gate.directories.run(move |dir| dir.record(&event_caller.event("api.forbidden", &target, details))).await;
+        if !matches!(written, Ok(Ok(_))) {
+            tracing::warn!("cannot write the audit log for a refused API write");
+        }
         return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", format!("a {} token may only read", role.as_str())));
     }
     Ok(caller)
