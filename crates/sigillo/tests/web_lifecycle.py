@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from web_browser import Driver, wait_for_url  # noqa: E402
@@ -142,6 +143,7 @@ def browser(https, imaps, driver_port, address, password, artifacts, export_out,
             d.click("#export-link")
             wait_for_url(d, "/account/export")
             shot(d, "export-page")
+            d.type("#current", password)
             d.click("form[action='/account/export'] button")
             path = wait_for_download(downloads)
             expect(os.path.basename(path) == "sigillo-" + address.replace("@", "_") + ".mbox", f"file name: {path}")
@@ -211,12 +213,13 @@ def imap_refusal(imaps, address, secret):
         return str(e)
 
 
-def download(b, token, origin=None):
+def download(b, token, origin=None, password=""):
     """POST /account/export; returns (status, headers, body bytes) without decoding."""
     conn = http.client.HTTPSConnection("127.0.0.1", b.port, context=CTX, timeout=120)
     headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in b.cookies.items()),
                "Content-Type": "application/x-www-form-urlencoded", "Origin": origin or b.origin}
-    conn.request("POST", "/account/export", body="" if token is None else f"csrf={token}", headers=headers)
+    form = {"current": password} if token is None else {"csrf": token, "current": password}
+    conn.request("POST", "/account/export", body=urllib.parse.urlencode(form), headers=headers)
     resp = conn.getresponse()
     body = resp.read()
     conn.close()
@@ -233,11 +236,15 @@ def negative(https, imaps, address, password, admin, export_out):
     expect(status == 200 and 'action="/account/export"' in body, "export page", body)
 
     for label, args in (("no token", (None,)), ("wrong token", ("0" * 64,)), ("foreign origin", (token, "https://evil.example"))):
-        status, headers, body = download(b, *args)
+        status, headers, body = download(b, *args, password=password)
         expect(status == 403, f"export with {label}: {status}", body.decode("utf-8", "replace"))
         expect(not body.startswith(b"From "), f"no mail with {label}")
+    # The session alone is not enough: the password again.
+    for label, given, code in (("no password", "", 400), ("a wrong password", "not the password", 401)):
+        status, headers, body = download(b, token, password=given)
+        expect(status == code and not body.startswith(b"From "), f"export with {label}: {status}", body.decode("utf-8", "replace"))
 
-    status, headers, body = download(b, token)
+    status, headers, body = download(b, token, password=password)
     expect(status == 200, f"export: {status}", body[:2000].decode("utf-8", "replace"))
     expect(headers["Content-Type"] == "application/mbox", f"type: {headers['Content-Type']}")
     expect(headers["Content-Disposition"] == 'attachment; filename="sigillo-' + address.replace("@", "_") + '.mbox"',

@@ -9,11 +9,11 @@
 //! and the address typed out. Wrong password and wrong codes count towards the shared
 //! lockout. Any failed check deletes nothing.
 
+use super::MAX_ADDRESS;
 use super::guard::{self, Authed, clear_cookie, html, server_error};
 use super::login::check_code;
-use super::pages::{authed_form, with_dir};
+use super::pages::{PasswordRefused, authed_form, confirm_password, with_dir};
 use super::{FormPairs, field, text};
-use super::{MAX_ADDRESS, MAX_SECRET};
 use crate::html::escape;
 use crate::i18n::Tr;
 use crate::{ClientIp, WebState};
@@ -22,12 +22,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use sigillo_auth::LoginGate;
-use sigillo_auth::login::{self, Protocol};
 use sigillo_auth::web_sessions::{Stage, WebSessions};
 use sigillo_auth::{AuthError, accounts};
-use sigillo_store::directory::SlotKind;
 use std::sync::Arc;
-use zeroize::Zeroizing;
 
 async fn totp_enabled(state: &WebState, tr: &Tr, authed: &Authed) -> Result<bool, Response> {
     let account_id = authed.session.account_id.clone();
@@ -98,29 +95,11 @@ pub async fn submit(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
     }
     let gate = &authed.portal.gate;
     // The password slot itself: an app password cannot delete the account.
-    let current = field(&form, "current");
-    if current.is_empty() || current.len() > MAX_SECRET {
-        return refuse(StatusCode::BAD_REQUEST, tr.t(text::DELETE_WRONG_PASSWORD));
-    }
-    let attempt = match gate.lockout.begin(&authed.ip, &address) {
-        Ok(attempt) => attempt,
-        Err(secs) => return refuse(StatusCode::TOO_MANY_REQUESTS, tr.t_count(text::LOCKED_OUT, secs, &[])),
-    };
-    let (secret, addr) = (Zeroizing::new(current.as_bytes().to_vec()), address.clone());
-    let verified = with_dir(&state, &tr, &authed, "account deletion", move |dir| {
-        let unlocked = login::verify(dir, &addr, &secret, Protocol::Web)?;
-        if unlocked.via == SlotKind::Password { Ok(()) } else { Err(AuthError::BadCredentials) }
-    })
-    .await;
-    match verified {
-        Ok(Ok(())) => attempt.succeeded(),
-        Ok(Err(AuthError::BadCredentials)) => {
-            let locked = attempt.failed();
-            gate.audit_failure(&authed.ip, &address, Protocol::Web, locked).await;
-            return refuse(StatusCode::UNAUTHORIZED, tr.t(text::DELETE_WRONG_PASSWORD));
-        }
-        Ok(Err(e)) => return server_error(&state, &tr, "account deletion", e),
-        Err(r) => return r,
+    match confirm_password(&state, &tr, &authed, field(&form, "current"), "account deletion").await {
+        Ok(()) => {}
+        Err(Ok(PasswordRefused::Wrong(status))) => return refuse(status, tr.t(text::DELETE_WRONG_PASSWORD)),
+        Err(Ok(PasswordRefused::LockedOut(secs))) => return refuse(StatusCode::TOO_MANY_REQUESTS, tr.t_count(text::LOCKED_OUT, secs, &[])),
+        Err(Err(page)) => return page,
     }
     if mfa && let Err(refused) = check_code(&authed, field(&form, "code"), "delete_account").await {
         let status = refused.status();

@@ -15,9 +15,9 @@
 //! [`BATCH_MESSAGES`]: sigillo_store::migrate::export::BATCH_MESSAGES
 //! [`MAX_BATCH_BYTES`]: sigillo_store::migrate::export::MAX_BATCH_BYTES
 
-use super::guard::{self, Authed, html, server_error};
-use super::pages::authed_form;
-use super::{FormPairs, text};
+use super::guard::{self, Authed, html, server_error, status_page};
+use super::pages::{PasswordRefused, authed_form, confirm_password};
+use super::{FormPairs, field, text};
 use crate::i18n::Tr;
 use crate::{ClientIp, WebState};
 use axum::body::Body;
@@ -47,10 +47,13 @@ pub async fn page(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, head
         Err(r) => return r,
     };
     let body = format!(
-        "<p>{note}</p><form method=\"post\" action=\"/account/export\">{csrf}<p><button type=\"submit\">{submit}</button></p></form>\
+        "<p>{note}</p><form method=\"post\" action=\"/account/export\">{csrf}\
+         <p><label for=\"current\">{current}</label><br><input id=\"current\" name=\"current\" type=\"password\" autocomplete=\"current-password\" required></p>\
+         <p><button type=\"submit\">{submit}</button></p></form>\
          <p><a href=\"/account\">{back}</a></p>",
         note = tr.h(text::EXPORT_NOTE),
         csrf = authed.csrf_field(),
+        current = tr.h(text::CURRENT_PASSWORD),
         submit = tr.h(text::EXPORT_SUBMIT),
         back = tr.h(text::BACK),
     );
@@ -68,6 +71,17 @@ pub async fn download(
         Ok(a) => a,
         Err(r) => return r,
     };
+    // The whole mailbox leaves the server: the password again, not only the session.
+    match confirm_password(&state, &tr, &authed, field(&form, "current"), "mailbox export").await {
+        Ok(()) => {}
+        Err(Ok(PasswordRefused::Wrong(status))) => {
+            return status_page(&state, &tr, status, text::EXPORT_TITLE, &tr.t(text::WRONG_CURRENT_PASSWORD));
+        }
+        Err(Ok(PasswordRefused::LockedOut(secs))) => {
+            return status_page(&state, &tr, StatusCode::TOO_MANY_REQUESTS, text::EXPORT_TITLE, &tr.t_count(text::LOCKED_OUT, secs, &[]));
+        }
+        Err(Err(page)) => return page,
+    }
     let address = authed.address();
     // Open the mailbox before answering, so a broken mailbox is an error page, not a
     // truncated download.

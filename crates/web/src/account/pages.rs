@@ -38,6 +38,49 @@ fn time_text(unix: i64) -> String {
 }
 
 /// Signed in, second factor done, form from this origin with the right CSRF token.
+/// Why the account password given to confirm an action was refused.
+pub(super) enum PasswordRefused {
+    /// Empty, too long, or not the password (an app password is not the password either).
+    Wrong(StatusCode),
+    /// The shared lockout: seconds left.
+    LockedOut(u64),
+}
+
+/// Checks the account password (the password slot only) before a sensitive action, under
+/// the shared lockout, and audits a wrong one. `Err(Err(page))` for a server failure.
+pub(super) async fn confirm_password(
+    state: &WebState,
+    tr: &Tr,
+    authed: &Authed,
+    current: &str,
+    what: &str,
+) -> Result<(), Result<PasswordRefused, Response>> {
+    if current.is_empty() || current.len() > super::MAX_SECRET {
+        return Err(Ok(PasswordRefused::Wrong(StatusCode::BAD_REQUEST)));
+    }
+    let (gate, address) = (&authed.portal.gate, authed.address());
+    let attempt = gate.lockout.begin(&authed.ip, &address).map_err(|secs| Ok(PasswordRefused::LockedOut(secs)))?;
+    let (secret, addr) = (Zeroizing::new(current.as_bytes().to_vec()), address.clone());
+    let verified = with_dir(state, tr, authed, what, move |dir| {
+        let unlocked = sigillo_auth::login::verify(dir, &addr, &secret, sigillo_auth::login::Protocol::Web)?;
+        if unlocked.via == SlotKind::Password { Ok(()) } else { Err(AuthError::BadCredentials) }
+    })
+    .await;
+    match verified {
+        Ok(Ok(())) => {
+            attempt.succeeded();
+            Ok(())
+        }
+        Ok(Err(AuthError::BadCredentials)) => {
+            let locked = attempt.failed();
+            gate.audit_failure(&authed.ip, &address, sigillo_auth::login::Protocol::Web, locked).await;
+            Err(Ok(PasswordRefused::Wrong(StatusCode::UNAUTHORIZED)))
+        }
+        Ok(Err(e)) => Err(Err(server_error(state, tr, what, e))),
+        Err(r) => Err(Err(r)),
+    }
+}
+
 pub(super) fn authed_form(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp, form: &FormPairs) -> Result<Authed, Response> {
     let authed = guard::session(state, tr, headers, ip, Stage::Complete)?;
     guard::check_form(state, tr, headers, &authed, form)?;
