@@ -110,6 +110,7 @@ def main():
             totp = Totp(d.text("#totp-secret"))
             d.screenshot(os.path.join(artifacts, "web-3-totp-enrol.png"))
             d.type("#code", totp.fresh())
+            d.type("#totp-current", password)
             d.click("form[action='/account/totp/confirm'] button")
             wait_for_url(d, "/account/totp/confirm")
             expect("recovery-code" in d.source(), "recovery codes shown", d.source())

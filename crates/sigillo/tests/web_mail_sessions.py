@@ -139,12 +139,12 @@ def scenario_revoke(https, imaps, pop3s, subs, address, password, other):
     print("RESULT ok revoke")
 
 
-def enrol_totp(b):
+def enrol_totp(b, password):
     token = b.csrf()
     status, _, body = b.post("/account/totp/begin", {"csrf": token})
     expect(status == 200, f"TOTP begin: {status}", body)
     totp = Totp(re.search(r'id="totp-secret">([A-Z2-7]+)<', body).group(1))
-    status, _, body = b.post("/account/totp/confirm", {"csrf": token, "code": totp.fresh()})
+    status, _, body = b.post("/account/totp/confirm", {"csrf": token, "code": totp.fresh(), "current": password})
     expect(status == 200, f"TOTP confirm: {status}", body)
     expect('id="mfa-mail-apps"' in body and "app password" in body, "enrolment tells about mail apps", body)
     return totp
@@ -169,7 +169,7 @@ def scenario_mfa(https, imaps, pop3s, subs, address, password, max_failures):
     expect(b.sign_in(address, password)[0] == 200, "sign-in")
     # Before TOTP, the account password works for mail.
     imap_open(imaps, address, password).logout()
-    totp = enrol_totp(b)
+    totp = enrol_totp(b, password)
     status, _, body = b.get("/account")
     expect('id="mail-mfa-note"' in body, "/account says mail apps need app passwords", body)
 

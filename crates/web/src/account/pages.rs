@@ -331,6 +331,7 @@ pub async fn totp_begin(
          <p>{uri_label} <code id=\"totp-uri\">{uri}</code></p>\
          <form method=\"post\" action=\"/account/totp/confirm\">{csrf}\
          <p><label for=\"code\">{code}</label><br><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" required maxlength=\"6\"></p>\
+         <p><label for=\"totp-current\">{current}</label><br><input id=\"totp-current\" name=\"current\" type=\"password\" autocomplete=\"current-password\" required></p>\
          <p><button type=\"submit\">{confirm}</button></p></form>",
         intro = tr.h(text::MFA_ENROL_INTRO),
         qr = qr_svg(&tr, &uri),
@@ -341,6 +342,7 @@ pub async fn totp_begin(
         csrf = authed.csrf_field(),
         code = tr.h(text::CODE),
         confirm = tr.h(text::MFA_CONFIRM),
+        current = tr.h(text::CURRENT_PASSWORD),
     );
     html(&state, &tr, StatusCode::OK, text::MFA_TITLE, &body)
 }
@@ -365,6 +367,18 @@ pub async fn totp_confirm(
         Ok(a) => a,
         Err(r) => return r,
     };
+    // Turning two-step sign-in on changes how the owner signs in (and stops the password in
+    // mail apps): the password again, so a stolen session cannot lock the owner out.
+    match confirm_password(&state, &tr, &authed, field(&form, "current"), "TOTP enrolment").await {
+        Ok(()) => {}
+        Err(Ok(PasswordRefused::Wrong(status))) => {
+            return status_page(&state, &tr, status, text::MFA_TITLE, &tr.t(text::WRONG_CURRENT_PASSWORD));
+        }
+        Err(Ok(PasswordRefused::LockedOut(secs))) => {
+            return status_page(&state, &tr, StatusCode::TOO_MANY_REQUESTS, text::MFA_TITLE, &tr.t_count(text::LOCKED_OUT, secs, &[]));
+        }
+        Err(Err(page)) => return page,
+    }
     let (shown, hashes) = match totp::recovery_codes() {
         Ok(c) => c,
         Err(e) => return server_error(&state, &tr, "TOTP enrolment", e),
