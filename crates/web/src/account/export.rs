@@ -15,8 +15,8 @@
 //! [`BATCH_MESSAGES`]: sigillo_store::migrate::export::BATCH_MESSAGES
 //! [`MAX_BATCH_BYTES`]: sigillo_store::migrate::export::MAX_BATCH_BYTES
 
-use super::guard::{self, Authed, html, server_error, status_page};
-use super::pages::{PasswordRefused, authed_form, confirm_password};
+use super::guard::{self, Authed, html, server_error};
+use super::pages::{authed_form, password_again};
 use super::{FormPairs, field, text};
 use crate::i18n::Tr;
 use crate::{ClientIp, WebState};
@@ -72,15 +72,8 @@ pub async fn download(
         Err(r) => return r,
     };
     // The whole mailbox leaves the server: the password again, not only the session.
-    match confirm_password(&state, &tr, &authed, field(&form, "current"), "mailbox export").await {
-        Ok(()) => {}
-        Err(Ok(PasswordRefused::Wrong(status))) => {
-            return status_page(&state, &tr, status, text::EXPORT_TITLE, &tr.t(text::WRONG_CURRENT_PASSWORD));
-        }
-        Err(Ok(PasswordRefused::LockedOut(secs))) => {
-            return status_page(&state, &tr, StatusCode::TOO_MANY_REQUESTS, text::EXPORT_TITLE, &tr.t_count(text::LOCKED_OUT, secs, &[]));
-        }
-        Err(Err(page)) => return page,
+    if let Err(refused) = password_again(&state, &tr, &authed, field(&form, "current"), "mailbox export", text::EXPORT_TITLE).await {
+        return refused;
     }
     let address = authed.address();
     // Open the mailbox before answering, so a broken mailbox is an error page, not a

@@ -81,6 +81,25 @@ pub(super) async fn confirm_password(
     }
 }
 
+/// [`confirm_password`], a refusal answered with a status page titled `title`.
+pub(super) async fn password_again(
+    state: &WebState,
+    tr: &Tr,
+    authed: &Authed,
+    current: &str,
+    what: &str,
+    title: &str,
+) -> Result<(), Response> {
+    match confirm_password(state, tr, authed, current, what).await {
+        Ok(()) => Ok(()),
+        Err(Ok(PasswordRefused::Wrong(status))) => Err(status_page(state, tr, status, title, &tr.t(text::WRONG_CURRENT_PASSWORD))),
+        Err(Ok(PasswordRefused::LockedOut(secs))) => {
+            Err(status_page(state, tr, StatusCode::TOO_MANY_REQUESTS, title, &tr.t_count(text::LOCKED_OUT, secs, &[])))
+        }
+        Err(Err(page)) => Err(page),
+    }
+}
+
 pub(super) fn authed_form(state: &WebState, tr: &Tr, headers: &HeaderMap, ip: ClientIp, form: &FormPairs) -> Result<Authed, Response> {
     let authed = guard::session(state, tr, headers, ip, Stage::Complete)?;
     guard::check_form(state, tr, headers, &authed, form)?;
@@ -369,15 +388,8 @@ pub async fn totp_confirm(
     };
     // Turning two-step sign-in on changes how the owner signs in (and stops the password in
     // mail apps): the password again, so a stolen session cannot lock the owner out.
-    match confirm_password(&state, &tr, &authed, field(&form, "current"), "TOTP enrolment").await {
-        Ok(()) => {}
-        Err(Ok(PasswordRefused::Wrong(status))) => {
-            return status_page(&state, &tr, status, text::MFA_TITLE, &tr.t(text::WRONG_CURRENT_PASSWORD));
-        }
-        Err(Ok(PasswordRefused::LockedOut(secs))) => {
-            return status_page(&state, &tr, StatusCode::TOO_MANY_REQUESTS, text::MFA_TITLE, &tr.t_count(text::LOCKED_OUT, secs, &[]));
-        }
-        Err(Err(page)) => return page,
+    if let Err(refused) = password_again(&state, &tr, &authed, field(&form, "current"), "TOTP enrolment", text::MFA_TITLE).await {
+        return refused;
     }
     let (shown, hashes) = match totp::recovery_codes() {
         Ok(c) => c,
