@@ -209,7 +209,15 @@ def main():
             expect(admin.get("unbegun") == 400, f"no ceremony, no reauth: {admin}")
             expect(admin.get("finish") == [200, "/admin"], f"passkey reauth for admin writes: {admin}")
 
-            # Remove the passkey: the password alone signs in again.
+            # Remove the passkey: refused with a wrong password, then with the password again
+            # it goes, and the password alone signs in again.
+            d.type("form[action='/account/passkeys/remove'] input[name='current']", "not the password")
+            d.click("form[action='/account/passkeys/remove'] button")
+            wait_for_url(d, "/account/passkeys/remove")
+            expect("current password is wrong" in d.source(), "a wrong password keeps the passkey", d.source())
+            d.go(site + "/account")
+            expect("passkeys-none" not in d.source(), "the passkey is still there", d.source())
+            d.type("form[action='/account/passkeys/remove'] input[name='current']", password)
             d.click("form[action='/account/passkeys/remove'] button")
             wait_for_url(d, "/account")
             expect("passkeys-none" in d.source(), "the passkey is gone", d.source())

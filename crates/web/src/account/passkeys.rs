@@ -23,7 +23,7 @@
 //!   as every form.
 
 use super::guard::{self, Authed, redirect, server_error, set_cookie, status_page};
-use super::pages::authed_form;
+use super::pages::{authed_form, password_again};
 use super::{FormPairs, field, text};
 use crate::html::escape;
 use crate::i18n::Tr;
@@ -293,6 +293,10 @@ pub async fn remove(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, he
     let Ok(id) = field(&form, "id").parse::<i64>() else {
         return status_page(&state, &tr, StatusCode::BAD_REQUEST, text::PASSKEYS_TITLE, &tr.t(text::NOT_FOUND));
     };
+    // A second factor goes away: the password again, as turning TOTP off needs a code.
+    if let Err(refused) = password_again(&state, &tr, &authed, field(&form, "current"), "passkey removal", text::PASSKEYS_TITLE).await {
+        return refused;
+    }
     let account_id = authed.session.account_id.clone();
     match authed.portal.gate.directories.run(move |dir| dir.remove_passkey(&account_id, id)).await {
         Ok(Ok(Some(name))) => {
@@ -482,7 +486,10 @@ pub fn section(tr: &Tr, authed: &Authed, list: &[sigillo_store::passkeys::Passke
         for p in list {
             b.push_str(&format!(
                 "<tr><td class=\"passkey-name\">{name}</td><td>{created}</td><td>{used}</td><td><form method=\"post\" action=\"/account/passkeys/remove\">{csrf}\
-                 <input type=\"hidden\" name=\"id\" value=\"{id}\"><button type=\"submit\">{remove}</button></form></td></tr>",
+                 <input type=\"hidden\" name=\"id\" value=\"{id}\">\
+                 <label for=\"pk-current-{id}\">{current}</label> <input id=\"pk-current-{id}\" name=\"current\" type=\"password\" autocomplete=\"current-password\" required> \
+                 <button type=\"submit\">{remove}</button></form></td></tr>",
+                current = tr.h(text::CURRENT_PASSWORD),
                 name = escape(&p.name),
                 created = escape(&time_text(p.created)),
                 used = escape(&p.last_used.map(time_text).unwrap_or_default()),
