@@ -7,9 +7,11 @@
 //! An IPv6 client counts as its /64, the block one subscriber usually holds. After
 //! `max_failures` inside the window the pair is locked for `lockout`; a success clears it.
 //!
-//! An attempt is counted from the moment it starts ([`Lockout::begin`]), not when its
-//! (slow) check ends: otherwise parallel attempts would all pass the check before the
-//! first failure is counted.
+//! Once a pair has failed, an attempt is counted from the moment it starts
+//! ([`Lockout::begin`]), not when its (slow) check ends: otherwise parallel guesses would
+//! all pass the check before their failures are counted. Before any failure, parallel
+//! attempts are not limited here: a mail client opens several connections at once, and
+//! the connection limits per IP and per account bound them.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -103,8 +105,9 @@ impl Lockout {
         (client_network(client), account.to_string())
     }
 
-    /// Starts an attempt, or `Err(seconds left)` while the pair is locked out — or while
-    /// the attempts already under way would reach the limit if they all failed.
+    /// Starts an attempt, or `Err(seconds left)` while the pair is locked out — or, once it
+    /// has failed, while the attempts already under way would reach the limit if they all
+    /// failed.
     pub fn begin(&self, client: &str, account: &str) -> Result<Attempt, u64> {
         let key = Self::key(client, account);
         let mut map = self.map();
@@ -121,7 +124,7 @@ impl Lockout {
         } else if state.failures > 0 && now.duration_since(state.first_failure) > self.lockout {
             *state = State { failures: 0, pending: state.pending, first_failure: now, locked_until: None };
         }
-        if state.failures + state.pending >= self.max_failures {
+        if state.failures > 0 && state.failures + state.pending >= self.max_failures {
             return Err(self.lockout.as_secs().max(1));
         }
         state.pending += 1;
@@ -233,10 +236,16 @@ mod tests {
     #[test]
     fn parallel_attempts_are_counted_before_they_end() {
         let l = Lockout::new(3, Duration::from_secs(60));
-        let under_way: Vec<Attempt> = (0..3).map(|_| l.begin("1.2.3.4", "a@x").unwrap()).collect();
-        assert!(l.begin("1.2.3.4", "a@x").is_err(), "a fourth guess waits for the three under way");
+        fail(&l, "1.2.3.4", "a@x");
+        let under_way: Vec<Attempt> = (0..2).map(|_| l.begin("1.2.3.4", "a@x").unwrap()).collect();
+        assert!(l.begin("1.2.3.4", "a@x").is_err(), "after a failure, a third guess waits for the two under way");
         let starts: Vec<bool> = under_way.into_iter().map(Attempt::failed).collect();
-        assert_eq!(starts, [false, false, true]);
+        assert_eq!(starts, [false, true]);
+        // Before any failure, a client's many parallel logins all go ahead.
+        let l = Lockout::new(3, Duration::from_secs(60));
+        let logins: Vec<Attempt> = (0..10).map(|_| l.begin("1.2.3.4", "a@x").expect("not limited")).collect();
+        logins.into_iter().for_each(Attempt::succeeded);
+        assert_eq!(l.len(), 0, "nothing kept after successes");
         // An attempt dropped without an outcome (a server error) counts for nothing.
         let l = Lockout::new(2, Duration::from_secs(60));
         drop(l.begin("1.2.3.4", "a@x").unwrap());

@@ -27,3 +27,21 @@ fn imap_and_pop3_share_the_per_account_connection_limit() {
     assert!(out.status.success(), "connection_limits.py: {}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains("OK"));
 }
+
+/// A client opening many connections at once (more than `[security] max_auth_failures`,
+/// 5 by default) logs in on all of them: attempts under way count toward the lockout only
+/// once the account has a failure.
+#[test]
+fn many_parallel_logins_of_one_account_all_succeed() {
+    let s = init();
+    add_account(&s, "alice@example.org", PASSWORD);
+    let imaps = free_port();
+    set_listen(&s, &format!("imaps = \"127.0.0.1:{imaps}\""));
+    let mut child = spawn_serve(&s, "imaps");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parallel_logins.py");
+    let out = Command::new("python3").arg(script).args([&imaps.to_string(), "alice@example.org", PASSWORD, "12"]).output().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(out.status.success(), "parallel_logins.py: {}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "OK");
+}
