@@ -80,6 +80,16 @@ class Driver:
             self.call("DELETE", self.s(""))
 
 
+def wait_for_page(d, needle):
+    """Waits until the page contains `needle`. For a form posted to the URL the browser is
+    already at, where waiting for the URL would return before the answer has loaded."""
+    for _ in range(100):
+        if needle in d.source():
+            return
+        time.sleep(0.1)
+    fail(f"expected {needle!r} on the page at {d.url()}", d.source())
+
+
 def wait_for_url(d, suffix):
     for _ in range(100):
         if d.url().endswith(suffix):

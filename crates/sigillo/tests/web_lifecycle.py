@@ -30,7 +30,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from web_browser import Driver, wait_for_url  # noqa: E402
+from web_browser import Driver, wait_for_page, wait_for_url  # noqa: E402
 from web_client import CTX, Browser, Totp, expect, fail, imap_login  # noqa: E402
 
 FOLDER = "Projects"
@@ -168,14 +168,14 @@ def browser(https, imaps, driver_port, address, password, artifacts, export_out,
             d.type("#code", totp.fresh())
             d.type("#confirm", "someone-else@example.org")
             d.click("form[action='/account/delete'] button")
-            wait_for_url(d, "/account/delete")
+            wait_for_page(d, 'id="delete-error"')
             expect("does not match" in d.text("#delete-error"), "wrong confirmation refused", d.source())
             shot(d, "delete-refused")
             d.type("#current", password)
             d.type("#code", totp.fresh())
             d.type("#confirm", address)
             d.click("form[action='/account/delete'] button")
-            wait_for_url(d, "/account/delete")
+            wait_for_page(d, 'id="deleted"')
             expect("was deleted" in d.text("#deleted"), "deleted", d.source())
             shot(d, "deleted")
             d.go(site + "/account")
@@ -184,11 +184,7 @@ def browser(https, imaps, driver_port, address, password, artifacts, export_out,
             d.type("#address", address)
             d.type("#password", password)
             d.click("form[action='/login'] button")
-            # The refusal is a page at the same URL: wait for its text, not for a new URL.
-            for _ in range(100):
-                if "Wrong address or password" in d.source():
-                    break
-                time.sleep(0.1)
+            wait_for_page(d, "Wrong address or password")
             expect("Wrong address or password" in d.source(), "the deleted account cannot sign in", d.source())
             shot(d, "sign-in-refused")
         finally:

@@ -21,7 +21,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from web_browser import Driver, wait_for_url  # noqa: E402
+from web_browser import Driver, wait_for_page, wait_for_url  # noqa: E402
 from web_client import CTX, expect, fail  # noqa: E402
 
 # Runs in the page: arguments = (steps..., callback). Every step posts with the page's own
@@ -219,12 +219,8 @@ def main():
             expect("passkeys-none" not in d.source(), "the passkey is still there", d.source())
             d.type("form[action='/account/passkeys/remove'] input[name='current']", password)
             d.click("form[action='/account/passkeys/remove'] button")
-            # The removal redirects to /account, where the browser already is: wait for the
-            # new page's content, not for a new URL.
-            for _ in range(100):
-                if "passkeys-none" in d.source():
-                    break
-                time.sleep(0.1)
+            # The removal redirects to /account, where the browser already is.
+            wait_for_page(d, "passkeys-none")
             expect("passkeys-none" in d.source(), "the passkey is gone", d.source())
             shot("6-passkey-removed")
             sign_out(d, site)
