@@ -371,6 +371,8 @@ def recovery_code(https, imaps, address, password):
     token = b.csrf()
     status, _, body = b.post("/account/recovery-code", {"csrf": token, "current": "not the password"})
     expect(status == 401 and "recovery-code\"" not in body, f"wrong password: {status}", body)
+    status, _, body = b.post("/account/recovery-code", {"csrf": token, "current": "x" * 2000})
+    expect(status == 400 and "recovery-code\"" not in body, f"an oversized password: {status}", body)
     status, _, body = b.post("/account/recovery-code", {"current": password})
     expect(status == 403, f"no CSRF token: {status}", body)
     status, _, body = b.post("/account/recovery-code", {"csrf": token, "current": password})

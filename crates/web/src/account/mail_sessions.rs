@@ -6,7 +6,8 @@
 //! `-ERR`; SMTP `421 4.7.0`) and is written to the audit log as `session.revoke`. It does
 //! not stop the app from signing in again: the page says to revoke its app password too.
 
-use super::guard::{self, Authed, status_page};
+use super::guard::{Authed, status_page};
+use super::pages::authed_form;
 use super::{FormPairs, field, text};
 use crate::html::escape;
 use crate::i18n::Tr;
@@ -16,7 +17,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 use sigillo_auth::connections::LiveSession;
-use sigillo_auth::web_sessions::Stage;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -85,13 +85,10 @@ pub fn section(tr: &Tr, authed: &Authed, totp_enabled: bool) -> String {
 
 /// `POST /account/mail-sessions/revoke`: ends one of the signed-in account's mail sessions.
 pub async fn revoke(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
-    let authed = match guard::session(&state, &tr, &headers, ip, Stage::Complete) {
+    let authed = match authed_form(&state, &tr, &headers, ip, &form) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = guard::check_form(&state, &tr, &headers, &authed, &form) {
-        return r;
-    }
     let connections = &authed.portal.gate.connections;
     let account_id = &authed.session.account_id;
     // Only a session of this account can be found, so no one can end another's session.

@@ -11,6 +11,7 @@
 //! - Audit entries: `recovery.set` and `recovery.verified`.
 
 use super::guard::{self, Authed, html, server_error, status_page};
+use super::pages::authed_form;
 use super::{FormPairs, field, text};
 use crate::html::escape;
 use crate::i18n::Tr;
@@ -67,13 +68,10 @@ enum SetOutcome {
 }
 
 pub async fn set(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
-    let authed = match guard::session(&state, &tr, &headers, ip, Stage::Complete) {
+    let authed = match authed_form(&state, &tr, &headers, ip, &form) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = guard::check_form(&state, &tr, &headers, &authed, &form) {
-        return r;
-    }
     let raw = field(&form, "address").trim();
     let address = match raw.parse::<sigillo_core::Address>() {
         Ok(a) if raw.len() <= MAX_ADDRESS && raw.contains('@') => a.to_string(),
@@ -194,13 +192,10 @@ pub async fn confirm(
     headers: HeaderMap,
     Form(form): Form<FormPairs>,
 ) -> Response {
-    let authed = match guard::session(&state, &tr, &headers, ip, Stage::Complete) {
+    let authed = match authed_form(&state, &tr, &headers, ip, &form) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = guard::check_form(&state, &tr, &headers, &authed, &form) {
-        return r;
-    }
     let address = match check_token(&state, &tr, &authed, field(&form, "token").to_string(), true).await {
         Ok(TokenCheck::Verified(address)) => address,
         Ok(other) => {

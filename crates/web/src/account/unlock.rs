@@ -6,7 +6,8 @@
 //! keys again.
 
 use super::MAX_SECRET;
-use super::guard::{self, Authed, html, redirect, server_error, status_page};
+use super::guard::{Authed, html, redirect, server_error, status_page};
+use super::pages::authed_form;
 use super::{FormPairs, field, text};
 use crate::i18n::Tr;
 use crate::{ClientIp, WebState};
@@ -15,7 +16,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 use sigillo_auth::login::Protocol;
-use sigillo_auth::web_sessions::Stage;
 use sigillo_auth::{LoginRefused, Session};
 use std::sync::Arc;
 use zeroize::Zeroizing;
@@ -55,13 +55,10 @@ pub fn login_or_ask(state: &WebState, tr: &Tr, authed: &Authed) -> Result<Arc<Se
 
 /// `POST /account/unlock`: the password again, for a session restored after a restart.
 pub async fn submit(State(state): State<Arc<WebState>>, tr: Tr, ip: ClientIp, headers: HeaderMap, Form(form): Form<FormPairs>) -> Response {
-    let authed = match guard::session(&state, &tr, &headers, ip, Stage::Complete) {
+    let authed = match authed_form(&state, &tr, &headers, ip, &form) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Err(r) = guard::check_form(&state, &tr, &headers, &authed, &form) {
-        return r;
-    }
     let password = field(&form, "password");
     if password.is_empty() || password.len() > MAX_SECRET {
         return status_page(&state, &tr, StatusCode::BAD_REQUEST, text::LOCKED_TITLE, &tr.t(text::FILL_BOTH));
